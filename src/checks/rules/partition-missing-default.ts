@@ -1,0 +1,63 @@
+// partition-missing-default: a range/list partitioned table the migration created or touched is
+// left without a DEFAULT partition.
+import { defineRule, type RuleHit } from '../types.js';
+import { rangeVarName, walkObjects } from '../ast.js';
+
+export default defineRule({
+  id: 'partition-missing-default',
+  severity: 'advisory',
+  needs: 'catalog',
+  doc: {
+    summary: 'A RANGE or LIST partitioned table created or changed by the migration has no DEFAULT partition at the end of it.',
+    why: 'A row whose key falls outside every partition is rejected: inserts start failing the day the last monthly partition runs out.',
+    fix: 'CREATE TABLE <table>_default PARTITION OF <table> DEFAULT; and create future partitions ahead of time (a scheduled job).',
+  },
+  check(ctx) {
+    const hits: RuleHit[] = [];
+    const cat = ctx.catalog;
+    if (cat) {
+      // Relations the migration mentions by name.
+      const mentioned = new Map<string, number>();
+      for (const st of ctx.statements) {
+        walkObjects(st.node, (o) => {
+          if (typeof o.relname === 'string' && !mentioned.has(o.relname)) mentioned.set(o.relname, st.index);
+        });
+      }
+      for (const rel of cat.after.rels.values()) {
+        if (rel.kind !== 'p' || rel.partStrategy === 'h' || rel.partDefault) continue;
+        const stmt = cat.createdBy('rel', rel.oid) ?? mentioned.get(rel.name);
+        if (stmt === undefined) continue;
+        const name = cat.after.relName(rel.oid);
+        hits.push({
+          statement: stmt,
+          message: `partitioned table ${name} has no DEFAULT partition; rows outside the defined ranges will be rejected`,
+          hint: `CREATE TABLE ${rel.name}_default PARTITION OF ${name} DEFAULT;`,
+          objects: [name],
+        });
+      }
+      return hits;
+    }
+    for (const st of ctx.statements) {
+      if (st.type !== 'CreateStmt' || !st.node.partspec) continue;
+      const strategy = String(st.node.partspec.strategy ?? '');
+      if (strategy.endsWith('HASH')) continue;
+      const rel = rangeVarName(st.node.relation);
+      if (!rel) continue;
+      const hasDefault = ctx.statements.some(
+        (s) =>
+          (s.type === 'CreateStmt' && s.node.partbound?.is_default && (s.node.inhRelations ?? []).some((r: { RangeVar?: { relname?: string } }) => r.RangeVar?.relname === rel.name)) ||
+          (s.type === 'AlterTableStmt' && rangeVarName(s.node.relation)?.name === rel.name &&
+            (s.node.cmds ?? []).some((c: { AlterTableCmd?: { subtype?: string; def?: { PartitionCmd?: { bound?: { is_default?: boolean } } } } }) =>
+              c.AlterTableCmd?.subtype === 'AT_AttachPartition' && c.AlterTableCmd.def?.PartitionCmd?.bound?.is_default)),
+      );
+      if (hasDefault) continue;
+      hits.push({
+        statement: st.index,
+        message: `partitioned table ${rel.name} has no DEFAULT partition; rows outside the defined ranges will be rejected`,
+        hint: `CREATE TABLE ${rel.name}_default PARTITION OF ${rel.name} DEFAULT;`,
+        objects: [rel.name],
+      });
+    }
+    return hits;
+  },
+});

@@ -1,0 +1,39 @@
+import type { RuleCases } from '../types.js';
+import { TASKPILOT_MINI } from '../fixtures.js';
+
+export default {
+  setup: TASKPILOT_MINI,
+  bad: [
+    {
+      name: 'SLA policy names unique across organizations',
+      sql: `CREATE TABLE sla_policies (
+    id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
+    organization_id UUID NOT NULL REFERENCES organizations(id),
+    name VARCHAR(100) NOT NULL UNIQUE,
+    created_at TIMESTAMP WITH TIME ZONE DEFAULT NOW()
+);`,
+    },
+    { name: 'unique email index on users', sql: `CREATE UNIQUE INDEX CONCURRENTLY idx_users_email ON users(email);` },
+  ],
+  good: [
+    {
+      name: 'scoped to the organization',
+      sql: `CREATE TABLE sla_policies (
+    id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
+    organization_id UUID NOT NULL REFERENCES organizations(id),
+    name VARCHAR(100) NOT NULL,
+    CONSTRAINT sla_policies_org_name_key UNIQUE (organization_id, name)
+);`,
+    },
+    {
+      name: 'seed Day 48: uuid pairs are globally unique',
+      sql: `CREATE TABLE issue_external_links (
+    id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
+    organization_id UUID NOT NULL,
+    issue_id UUID NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+    integration_id UUID NOT NULL,
+    CONSTRAINT issue_external_links_unique UNIQUE (issue_id, integration_id)
+);`,
+    },
+  ],
+} satisfies RuleCases;
