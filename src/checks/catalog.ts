@@ -52,7 +52,8 @@ export interface IndexInfo {
   opclasses: number[];
   exprs: string | null;
   pred: string | null;
-  def: string;
+  /** Not read (kept null to keep the snapshot cheap). */
+  def: string | null;
   /** Name of the constraint the index implements (PK / UNIQUE / EXCLUDE). */
   constraint: string | null;
 }
@@ -67,6 +68,7 @@ export interface ConInfo {
   frel: number;
   fkeys: number[];
   validated: boolean;
+  /** pg_get_constraintdef() for CHECK constraints ('' for the others). */
   def: string;
   /** pg_constraint.conparentid: set on the per-partition clones of a partitioned table's constraint. */
   parent: number;
@@ -122,7 +124,7 @@ export class Snapshot {
     }
     for (const k of raw.cons ?? []) {
       this.cons.set(k[0], {
-        oid: k[0], rel: k[1], name: k[2], type: k[3], keys: k[4] ?? [], frel: k[5], fkeys: k[6] ?? [], validated: k[7], def: k[8],
+        oid: k[0], rel: k[1], name: k[2], type: k[3], keys: k[4] ?? [], frel: k[5], fkeys: k[6] ?? [], validated: k[7], def: k[8] ?? '',
         parent: k[9] ?? 0,
       });
     }
@@ -192,42 +194,56 @@ const NS = `ns AS (
              ELSE nspname = ANY($1::text[]) END
 )`;
 
-const SNAPSHOT_SQL = `WITH ${NS}
-SELECT
- (SELECT json_agg(json_build_array(c.oid::int8, ns.nspname, c.relname, c.relkind, c.relfilenode::int8, c.reltuples, c.relpages,
-        c.relispartition, (SELECT inhparent::int8 FROM pg_inherits WHERE inhrelid = c.oid LIMIT 1), pt.partstrat, pt.partdefid::int8))
+const SNAPSHOT_PARTS: Record<string, string> = {
+  rels: `SELECT json_agg(json_build_array(c.oid::int8, ns.nspname, c.relname, c.relkind, c.relfilenode::int8, c.reltuples, c.relpages,
+        c.relispartition, inh.inhparent::int8, pt.partstrat, pt.partdefid::int8))
     FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+    LEFT JOIN pg_inherits inh ON inh.inhrelid = c.oid AND inh.inhseqno = 1
     LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
-   WHERE c.relkind IN ('r','p','m','v','i','I','S','f')) AS rels,
- (SELECT json_agg(json_build_array(a.attrelid::int8, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
+   WHERE c.relkind IN ('r','p','m','v','i','I','S','f')`,
+  cols: `SELECT json_agg(json_build_array(a.attrelid::int8, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
         coalesce(bt.typname, t.typname),
         CASE WHEN coalesce(bt.typname, t.typname) IN ('varchar','bpchar')
              THEN CASE WHEN (CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END) > 4
                        THEN (CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END) - 4 ELSE -1 END
              ELSE -1 END,
         coalesce(bt.typcategory, t.typcategory), a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attgenerated, a.attidentity,
-        (SELECT count(*) FROM pg_enum e WHERE e.enumtypid = coalesce(bt.oid, t.oid))))
+        coalesce(en.n, 0)))
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace
     JOIN pg_type t ON t.oid = a.atttypid
     LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+    LEFT JOIN en ON en.enumtypid = coalesce(bt.oid, t.oid)
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-   WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r','p','m','v','f')) AS cols,
- (SELECT json_agg(json_build_array(i.indexrelid::int8, i.indrelid::int8, ic.relname, i.indisunique, i.indisprimary, i.indisvalid, am.amname,
+   WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r','p','m','f')`,
+  idx: `SELECT json_agg(json_build_array(i.indexrelid::int8, i.indrelid::int8, ic.relname, i.indisunique, i.indisprimary, i.indisvalid, am.amname,
         i.indkey::int2[], i.indnkeyatts, i.indclass::oid[]::int8[], pg_get_expr(i.indexprs, i.indrelid), pg_get_expr(i.indpred, i.indrelid),
-        pg_get_indexdef(i.indexrelid),
-        (SELECT conname FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p','u','x') AND k.conrelid = i.indrelid LIMIT 1)))
+        NULL, k.conname))
     FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN ns ON ns.oid = ic.relnamespace
-    JOIN pg_am am ON am.oid = ic.relam) AS idx,
- (SELECT json_agg(json_build_array(k.oid::int8, k.conrelid::int8, k.conname, k.contype, k.conkey, k.confrelid::int8, k.confkey, k.convalidated,
-        pg_get_constraintdef(k.oid), k.conparentid::int8))
-    FROM pg_constraint k JOIN ns ON ns.oid = k.connamespace WHERE k.conrelid <> 0) AS cons,
- (SELECT json_agg(json_build_array(t.oid::int8, t.tgrelid::int8, t.tgname, t.tgtype, p.proname, l.lanname, p.prosrc))
+    JOIN pg_am am ON am.oid = ic.relam
+    LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p','u','x')`,
+  cons: `SELECT json_agg(json_build_array(k.oid::int8, k.conrelid::int8, k.conname, k.contype, k.conkey, k.confrelid::int8, k.confkey, k.convalidated,
+        CASE WHEN k.contype = 'c' THEN pg_get_constraintdef(k.oid) END, k.conparentid::int8))
+    FROM pg_constraint k JOIN ns ON ns.oid = k.connamespace WHERE k.conrelid <> 0`,
+  trigs: `SELECT json_agg(json_build_array(t.oid::int8, t.tgrelid::int8, t.tgname, t.tgtype, p.proname, l.lanname, p.prosrc))
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace
     JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang
-   WHERE NOT t.tgisinternal) AS trigs`;
+   WHERE NOT t.tgisinternal`,
+};
+
+const SNAPSHOT_WITH = `WITH ${NS},
+en AS (SELECT enumtypid, count(*) AS n FROM pg_enum GROUP BY enumtypid)`;
+
+const SNAPSHOT_SQL = `${SNAPSHOT_WITH}
+SELECT ${Object.entries(SNAPSHOT_PARTS)
+  .map(([name, q]) => `(${q}) AS ${name}`)
+  .join(',\n')}`;
+
+/** The snapshot's parts as separate queries (for profiling). */
+export const SNAPSHOT_PART_QUERIES = Object.fromEntries(Object.entries(SNAPSHOT_PARTS).map(([n, q]) => [n, `${SNAPSHOT_WITH} ${q}`]));
 
 export async function takeSnapshot(client: pg.Client, schemas: string[] | null, preferredSchema?: string): Promise<Snapshot> {
-  const res = await client.query(SNAPSHOT_SQL, [schemas]);
+  // Named: the "after" snapshot reuses the plan of the "before" one on the same connection.
+  const res = await client.query({ name: 'schemacrew_snapshot', text: SNAPSHOT_SQL, values: [schemas] });
   return new Snapshot(res.rows[0] as SnapshotRaw, preferredSchema);
 }
 
@@ -283,7 +299,11 @@ export class Prober {
   }
 
   private async read(): Promise<{ locks: [number, string][]; files: [number, number][]; rels: number[]; cons: number[]; trigs: number[] }> {
-    const res = await this.client.query(PROBE_SQL, [this.schemas, this.tables, this.allRels, this.allCons, this.allTrigs]);
+    const res = await this.client.query({
+      name: 'schemacrew_probe',
+      text: PROBE_SQL,
+      values: [this.schemas, this.tables, this.allRels, this.allCons, this.allTrigs],
+    });
     const row = res.rows[0];
     return { locks: row.locks ?? [], files: row.files ?? [], rels: row.rels ?? [], cons: row.cons ?? [], trigs: row.trigs ?? [] };
   }
@@ -292,6 +312,11 @@ export class Prober {
   async baseline(): Promise<void> {
     const r = await this.read();
     for (const [rel, mode] of r.locks) this.locks.add(`${rel}:${mode}`);
+  }
+
+  /** The baseline without a round trip: the only user-table locks before the migration are count(*)'s. */
+  assumeHeld(rels: number[], mode = 'AccessShareLock'): void {
+    for (const rel of rels) this.locks.add(`${rel}:${mode}`);
   }
 
   async after(index: number, ms: number): Promise<StatementEffect> {
@@ -351,16 +376,17 @@ export function strongestLock(modes: string[]): string | undefined {
 }
 
 /**
- * Row counts of the given pre-existing tables: reltuples when the table is large and analysed,
- * else a capped count(*) (small or never-analysed tables).
+ * Row counts of the given pre-existing tables: reltuples when the table has been analysed, else a
+ * capped count(*) for small tables (never-analysed big ones stay unknown).
  */
-export async function countRows(client: pg.Client, rels: RelInfo[]): Promise<Map<number, number>> {
+export async function countRows(client: pg.Client, rels: RelInfo[]): Promise<{ rows: Map<number, number>; counted: number[] }> {
   const out = new Map<number, number>();
   const toCount: RelInfo[] = [];
   for (const r of rels) {
     if (r.kind !== 'r' && r.kind !== 'p' && r.kind !== 'm') continue;
-    if (r.tuples >= 0 && r.pages >= 1000) out.set(r.oid, Math.round(r.tuples));
-    else toCount.push(r);
+    // Analysed (reltuples >= 0): the estimate. Never analysed: count small tables, estimate big ones.
+    if (r.tuples >= 0) out.set(r.oid, Math.round(r.tuples));
+    else if (r.pages < 1000) toCount.push(r);
   }
   if (toCount.length) {
     const parts = toCount.map(
@@ -374,12 +400,12 @@ export async function countRows(client: pg.Client, rels: RelInfo[]): Promise<Map
       await client.query('RELEASE SAVEPOINT schemacrew_count');
     } catch {
       await client.query('ROLLBACK TO SAVEPOINT schemacrew_count');
-      for (const r of toCount) if (r.tuples >= 0) out.set(r.oid, Math.round(r.tuples));
     }
   }
-  return out;
+  return { rows: out, counted: toCount.map((r) => r.oid) };
 }
 
 function quote(id: string): string {
   return `"${id.replace(/"/g, '""')}"`;
 }
+

@@ -92,6 +92,8 @@ interface PassOutcome {
   applyError?: { sqlstate: string; message: string; statement: number; index: number };
   /** Sum of the statements' own execution times. */
   execMs: number;
+  /** Where the pass spent its time (ms): connect, snapshot, count, probe, after, rollback. */
+  profile: Record<string, number>;
 }
 
 /** Schemas the migration names explicitly (so their objects are in the snapshot too). */
@@ -134,15 +136,22 @@ function errorPosition(parsed: ParsedMigration, st: Statement, position: number 
 }
 
 async function catalogPass(parsed: ParsedMigration, opts: CheckOptions, skip: Set<number>): Promise<PassOutcome> {
+  const outcome: PassOutcome = { execMs: 0, profile: {} };
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    outcome.profile[name] = (outcome.profile[name] ?? 0) + now - mark;
+    mark = now;
+  };
   const client = new pg.Client({ connectionString: opts.connectionString, application_name: 'schemacrew-check' });
   // A server-side error on the idle connection must not crash the process.
   client.on('error', () => undefined);
   try {
     await client.connect();
+    lap('connect');
   } catch (err) {
     throw new SchemacrewError(`checks: cannot connect to the target database: ${(err as Error).message}`, ExitCode.BadInput);
   }
-  const outcome: PassOutcome = { execMs: 0 };
   try {
     // One round trip: the transaction and its limits.
     await client.query(
@@ -150,20 +159,24 @@ async function catalogPass(parsed: ParsedMigration, opts: CheckOptions, skip: Se
         (opts.schema ? `; SET LOCAL search_path TO ${quoteIdent(opts.schema)}, public` : ''),
     );
     const schemas = opts.schema ? [...new Set([opts.schema, 'public', ...namedSchemas(parsed)])] : null;
+    lap('begin');
     const before = await takeSnapshot(client, schemas, opts.schema);
+    lap('snapshot');
     const names = referencedNames(parsed);
-    const rows = await countRows(
+    const { rows, counted } = await countRows(
       client,
       [...before.rels.values()].filter((r) => names.has(r.name)),
     );
+    lap('count');
     const prober = new Prober(client, schemas, before);
-    await prober.baseline();
+    prober.assumeHeld(counted);
     const effects: (StatementEffect | undefined)[] = [];
     for (const st of parsed.statements) {
       if (st.runText === null || skip.has(st.index)) {
         effects.push(undefined);
         continue;
       }
+      lap('other');
       const t0 = performance.now();
       try {
         await client.query(st.runText);
@@ -179,16 +192,20 @@ async function catalogPass(parsed: ParsedMigration, opts: CheckOptions, skip: Se
       }
       const ms = performance.now() - t0;
       outcome.execMs += ms;
+      lap('exec');
       effects.push(await prober.after(st.index, ms));
+      lap('probe');
     }
     if (!outcome.applyError) {
       const after = await takeSnapshot(client, schemas, opts.schema);
+      lap('after');
       outcome.data = { before, after, effects, rows };
     }
   } finally {
     // Always ROLLBACK: nothing of a checked migration survives the check. The connection then
     // closes in the background (closing it would roll back too).
     await client.query('ROLLBACK').catch(() => undefined);
+    lap('rollback');
     void client.end().catch(() => undefined);
   }
   return outcome;
@@ -214,8 +231,12 @@ export async function checkMigration(sql: string, opts: CheckOptions = {}): Prom
 }
 
 /** checkMigration plus the statements' own execution time in the catalog pass (for the bench). */
-export async function runCheck(sql: string, opts: CheckOptions = {}): Promise<{ result: CheckResult; execMs: number }> {
+export async function runCheck(
+  sql: string,
+  opts: CheckOptions = {},
+): Promise<{ result: CheckResult; execMs: number; profile: Record<string, number> }> {
   let execMs = 0;
+  let profile: Record<string, number> = {};
   const t0 = performance.now();
   const parsed = parseMigration(sql);
   const parseMs = performance.now() - t0;
@@ -252,7 +273,7 @@ export async function runCheck(sql: string, opts: CheckOptions = {}): Promise<{ 
         hint: 'Fix the SQL so Postgres can parse it.',
       });
     }
-    return { result, execMs };
+    return { result, execMs, profile };
   }
 
   const emit = (ctx: RuleContext, rule: Rule, severity: Severity, hits: RuleHit[]) => {
@@ -287,6 +308,7 @@ export async function runCheck(sql: string, opts: CheckOptions = {}): Promise<{ 
     const outcome = await catalogPass(parsed, opts, skip);
     catalogMs = performance.now() - t2;
     execMs = outcome.execMs;
+    profile = outcome.profile;
     if (outcome.applyError) {
       const a = outcome.applyError;
       const pos = parsed.source.positionOfIndex(a.index);
@@ -320,7 +342,8 @@ export async function runCheck(sql: string, opts: CheckOptions = {}): Promise<{ 
   findings.sort(order);
   suppressed.sort(order);
   result.timings = { parseMs, staticMs, catalogMs };
-  return { result, execMs };
+  if (ctx.catalog) profile.rules = performance.now() - t3;
+  return { result, execMs, profile };
 }
 
 export { loadRules } from './registry.js';

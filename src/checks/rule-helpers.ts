@@ -2,7 +2,7 @@
 // ALTER TABLE commands, and message helpers. Rules stay one file each; shared reading lives here.
 import { columnConstraints, rangeVarName, strings, walk, type AstNode, type RelName } from './ast.js';
 import type { Statement } from './parse.js';
-import type { RuleContext } from './types.js';
+import type { ColumnEvent, RuleContext } from './types.js';
 
 export interface AlterCmd {
   statement: Statement;
@@ -10,8 +10,19 @@ export interface AlterCmd {
   cmd: AstNode;
 }
 
+/** Memoises a per-migration fact on the context (several rules read the same ones). */
+function memo<T>(fn: (ctx: RuleContext) => T): (ctx: RuleContext) => T {
+  const cache = new WeakMap<RuleContext, T>();
+  return (ctx) => {
+    if (cache.has(ctx)) return cache.get(ctx)!;
+    const v = fn(ctx);
+    cache.set(ctx, v);
+    return v;
+  };
+}
+
 /** Every ALTER TABLE command in the migration, with its table. */
-export function alterTableCmds(ctx: RuleContext): AlterCmd[] {
+export const alterTableCmds = memo((ctx: RuleContext): AlterCmd[] => {
   const out: AlterCmd[] = [];
   for (const st of ctx.statements) {
     if (st.type !== 'AlterTableStmt') continue;
@@ -20,7 +31,7 @@ export function alterTableCmds(ctx: RuleContext): AlterCmd[] {
     for (const c of st.node.cmds ?? []) if (c.AlterTableCmd) out.push({ statement: st, table, cmd: c.AlterTableCmd });
   }
   return out;
-}
+});
 
 export interface StaticIndex {
   statement: number;
@@ -36,7 +47,7 @@ export interface StaticIndex {
 }
 
 /** Indexes the migration defines: CREATE INDEX, PRIMARY KEY / UNIQUE in CREATE TABLE and ADD CONSTRAINT. */
-export function staticIndexes(ctx: RuleContext): StaticIndex[] {
+export const staticIndexes = memo((ctx: RuleContext): StaticIndex[] => {
   const out: StaticIndex[] = [];
   const fromConstraint = (st: Statement, table: RelName, con: AstNode, column?: string) => {
     if (con.contype !== 'CONSTR_PRIMARY' && con.contype !== 'CONSTR_UNIQUE') return;
@@ -92,7 +103,7 @@ export function staticIndexes(ctx: RuleContext): StaticIndex[] {
     }
   }
   return out;
-}
+});
 
 export interface StaticForeignKey {
   statement: number;
@@ -108,7 +119,7 @@ export interface StaticForeignKey {
 }
 
 /** Foreign keys the migration defines (column REFERENCES, table FOREIGN KEY, ADD CONSTRAINT). */
-export function staticForeignKeys(ctx: RuleContext): StaticForeignKey[] {
+export const staticForeignKeys = memo((ctx: RuleContext): StaticForeignKey[] => {
   const out: StaticForeignKey[] = [];
   const add = (st: Statement, table: RelName, con: AstNode, via: StaticForeignKey['via'], column?: string) => {
     if (con.contype !== 'CONSTR_FOREIGN') return;
@@ -146,7 +157,7 @@ export function staticForeignKeys(ctx: RuleContext): StaticForeignKey[] {
     }
   }
   return out;
-}
+});
 
 /** Byte offset of the first node in a statement matching a predicate (for precise positions). */
 export function locate(st: Statement, pred: (type: string, body: AstNode) => boolean): number | undefined {
@@ -196,3 +207,24 @@ export function tableFacts(ctx: RuleContext, statement: number, table: RelName):
   const lock = cat.lockText(statement, rel.oid);
   return ` (${cat.rowsText(rel.oid)}${lock ? `; takes ${lock}` : ''})`;
 }
+
+/**
+ * The latest definition of each column the migration defines, looked up by table and column
+ * (for static fallbacks that need a column's declared type).
+ */
+export const columnTypeLookup = memo((ctx: RuleContext): ((table: RelName, column: string, atStatement: number) => ColumnEvent | undefined) => {
+  const byKey = new Map<string, ColumnEvent[]>();
+  for (const e of ctx.columnEvents()) {
+    const key = `${e.table.name}\u0000${e.column}`;
+    const list = byKey.get(key);
+    if (list) list.push(e);
+    else byKey.set(key, [e]);
+  }
+  return (table, column, at) => {
+    const list = byKey.get(`${table.name}\u0000${column}`);
+    if (!list) return undefined;
+    let best: ColumnEvent | undefined;
+    for (const e of list) if (e.statement <= at && (!table.schema || !e.table.schema || table.schema === e.table.schema)) best = e;
+    return best;
+  };
+});

@@ -2,6 +2,12 @@
 // (not from memory of what was applied), for persona and reviewer prompts.
 import type pg from 'pg';
 
+/** Rounded, so prompts do not change when autovacuum refreshes an estimate (recorded runs replay). */
+function approxRows(n: number): string {
+  if (n < 1000) return n === 0 ? 'empty' : 'under 1k rows';
+  return `~${Math.round(n / 1000)}k rows`;
+}
+
 export async function schemaSummary(client: pg.Client, schema: string): Promise<string> {
   const enums = await client.query<{ name: string; labels: string[] }>(
     `select t.typname::text as name, array_agg(e.enumlabel::text order by e.enumsortorder) as labels
@@ -54,7 +60,7 @@ export async function schemaSummary(client: pg.Client, schema: string): Promise<
       out.push(`partition ${r.name} of ${r.parent}`);
       continue;
     }
-    const head = `${kindName[r.kind] ?? r.kind} ${r.name}` + (r.kind === 'r' || r.kind === 'm' ? ` (~${r.rows} rows)` : '') + (r.partitioned_by ? ` partitioned by ${r.partitioned_by}` : '');
+    const head = `${kindName[r.kind] ?? r.kind} ${r.name}` + (r.kind === 'r' || r.kind === 'm' ? ` (${approxRows(Number(r.rows))})` : '') + (r.partitioned_by ? ` partitioned by ${r.partitioned_by}` : '');
     out.push(head);
     const colText = (colsBy.get(r.oid) ?? []).map((c) => `${c.name} ${c.type}${c.notnull ? ' not null' : ''}${c.def ? ` default ${c.def}` : ''}`);
     if (colText.length) out.push(`  columns: ${colText.join('; ')}`);

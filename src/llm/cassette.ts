@@ -24,7 +24,7 @@ import { ExitCode, SchemacrewError } from '../errors.js';
 import { CassetteMismatchError } from './errors.js';
 
 /** Where cassettes live by default: fixtures/cassettes/ under the current directory. */
-export const DEFAULT_CASSETTE_ROOT = path.resolve('fixtures', 'cassettes');
+export const defaultCassetteRoot = (): string => path.resolve('fixtures', 'cassettes');
 
 /** Top-level body fields ignored when matching (they vary between runs, not the answer). */
 export const VOLATILE_BODY_FIELDS = ['stream_options', 'user', 'metadata', 'store', 'prompt_cache_key', 'safety_identifier'] as const;
@@ -57,7 +57,7 @@ export interface CassetteFile extends CassetteExchange {
   cassette: string;
 }
 
-function cassetteDir(name: string, root = DEFAULT_CASSETTE_ROOT): string {
+export function cassetteDir(name: string, root: string = defaultCassetteRoot()): string {
   if (!/^[A-Za-z0-9._-]+$/.test(name)) {
     throw new SchemacrewError(`cassette name "${name}" may only contain letters, digits, ".", "_" and "-"`, ExitCode.BadInput);
   }
@@ -66,7 +66,12 @@ function cassetteDir(name: string, root = DEFAULT_CASSETTE_ROOT): string {
 
 type Nock = typeof import('nock');
 async function loadNock(): Promise<Nock> {
-  const m = (await import('nock')) as unknown as { default?: Nock };
+  let m: { default?: Nock };
+  try {
+    m = (await import('nock')) as unknown as { default?: Nock };
+  } catch {
+    throw new SchemacrewError('recording and replaying cassettes needs the "nock" package (a dev dependency): run npm install in the schemacrew checkout', ExitCode.BadInput);
+  }
   return m.default ?? (m as unknown as Nock);
 }
 

@@ -4,10 +4,9 @@ import { z } from 'zod';
 import { ExitCode, SchemacrewError } from '../errors.js';
 import { ModelPrice } from './cost.js';
 import { defaultQueues, type Clock, type QueueOptions, type QueueRegistry } from './queue.js';
-import type { LlmProvider } from './types.js';
-import { createAnthropicProvider, ANTHROPIC_DEFAULT_BASE_URL } from './providers/anthropic.js';
-import { createLangChainOpenAIProvider, createLangChainProvider, type LangChainMethod } from './providers/langchain.js';
-import { createOpenAIProvider, isOfficialOpenAI, OPENAI_DEFAULT_BASE_URL } from './providers/openai.js';
+import type { LlmProvider, LlmRequest, LlmResult } from './types.js';
+import { ANTHROPIC_DEFAULT_BASE_URL, OPENAI_DEFAULT_BASE_URL, isOfficialOpenAI } from './endpoints.js';
+import type { LangChainMethod } from './providers/langchain.js';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 
 export const ProviderName = z.enum(['scripted', 'openai', 'anthropic', 'langchain']);
@@ -50,7 +49,7 @@ export type Env = Record<string, string | undefined>;
 /** Placeholder key for OpenAI-compatible local servers, which ignore it (the SDK insists on one). */
 export const LOCAL_API_KEY = 'not-needed';
 
-function need(variable: string, provider: string, role?: string, extra = ''): never {
+function missing(variable: string, provider: string, role?: string, extra = ''): never {
   throw new SchemacrewError(
     `${role ? `${role}: ` : ''}provider "${provider}" needs ${variable}: set it in the environment (export ${variable}=...)${extra}`,
     ExitCode.BadInput,
@@ -87,7 +86,15 @@ export interface CreateProviderExtras {
   clock?: Clock;
   /** Role for error messages ('persona', 'reviewer'). */
   role?: string;
+  /**
+   * Replaying a cassette: no request reaches the provider, so a missing API key is not an
+   * error (a placeholder is used).
+   */
+  replaying?: boolean;
 }
+
+/** The key used in place of a missing one while replaying. */
+export const REPLAY_API_KEY = 'replay-no-key';
 
 /**
  * Throws SchemacrewError (exit code 2) naming the variable to set when a key is missing. Call
@@ -97,9 +104,13 @@ export interface CreateProviderExtras {
 export function validateProviderEnv(
   config: ProviderConfig,
   env: Env,
-  extras: Pick<CreateProviderExtras, 'scripted' | 'langchainModel' | 'role'> = {},
+  extras: Pick<CreateProviderExtras, 'scripted' | 'langchainModel' | 'role' | 'replaying'> = {},
 ): { apiKey?: string; baseURL?: string } {
   const role = extras.role;
+  const need = (variable: string, provider: string, r?: string, extra = ''): { apiKey: string; baseURL?: string } => {
+    if (extras.replaying) return { apiKey: REPLAY_API_KEY };
+    return missing(variable, provider, r, extra);
+  };
   switch (config.provider) {
     case 'scripted':
       if (!extras.scripted)
@@ -116,18 +127,21 @@ export function validateProviderEnv(
       const key = nonEmpty(env.OPENAI_API_KEY);
       if (key) return { apiKey: key, baseURL };
       if (!isOfficialOpenAI(baseURL)) return { apiKey: LOCAL_API_KEY, baseURL };
-      return need('OPENAI_API_KEY', config.provider, role, ' (or set baseURL / OPENAI_BASE_URL to an OpenAI-compatible server)');
+      return { ...need('OPENAI_API_KEY', config.provider, role, ' (or set baseURL / OPENAI_BASE_URL to an OpenAI-compatible server)'), baseURL };
     }
     case 'anthropic': {
-      const key = nonEmpty(env.ANTHROPIC_API_KEY);
-      if (!key) return need('ANTHROPIC_API_KEY', config.provider, role);
+      const key = nonEmpty(env.ANTHROPIC_API_KEY) ?? need('ANTHROPIC_API_KEY', config.provider, role).apiKey;
       return { apiKey: key, baseURL: effectiveBaseURL(config, env)! };
     }
   }
 }
 
 /** Validates both roles of an LlmConfig (reviewer defaults to persona). */
-export function validateLlmEnv(config: LlmConfig, env: Env, extras: Pick<CreateProviderExtras, 'scripted' | 'langchainModel'> = {}): void {
+export function validateLlmEnv(
+  config: LlmConfig,
+  env: Env,
+  extras: Pick<CreateProviderExtras, 'scripted' | 'langchainModel' | 'replaying'> = {},
+): void {
   validateProviderEnv(config.persona, env, { ...extras, role: 'persona' });
   validateProviderEnv(config.reviewer ?? config.persona, env, { ...extras, role: 'reviewer' });
 }
@@ -157,47 +171,79 @@ export function createProvider(config: ProviderConfig, env: Env, extras: CreateP
     ...(cfg.prices ? { prices: cfg.prices } : {}),
     ...(extras.clock ? { clock: extras.clock } : {}),
   };
+  // The SDK modules are loaded on the first call, so commands that never call a model stay fast.
   switch (cfg.provider) {
-    case 'openai':
-      return createOpenAIProvider({
-        apiKey: apiKey!,
-        baseURL: baseURL!,
-        model: cfg.model,
-        ...(cfg.temperature !== undefined ? { temperature: cfg.temperature } : {}),
-        ...(cfg.maxTokens !== undefined ? { maxTokens: cfg.maxTokens } : {}),
-        queue: queues.get('openai', baseURL, queueOptions),
-        ...common,
-      });
-    case 'anthropic':
-      return createAnthropicProvider({
-        apiKey: apiKey!,
-        baseURL: baseURL!,
-        model: cfg.model,
-        ...(cfg.temperature !== undefined ? { temperature: cfg.temperature } : {}),
-        ...(cfg.maxTokens !== undefined ? { maxTokens: cfg.maxTokens } : {}),
-        queue: queues.get('anthropic', baseURL, queueOptions),
-        ...common,
-      });
-    case 'langchain':
-      if (extras.langchainModel) {
-        return createLangChainProvider({
-          model: extras.langchainModel,
-          ...(extras.langchainMethod ? { method: extras.langchainMethod } : {}),
-          modelName: cfg.model,
-          queue: queues.get('langchain', cfg.baseURL ?? extras.langchainModel.constructor.name, queueOptions),
+    case 'openai': {
+      const queue = queues.get('openai', baseURL, queueOptions);
+      return new LazyProvider('openai', async () =>
+        (await import('./providers/openai.js')).createOpenAIProvider({
+          apiKey: apiKey!,
+          baseURL: baseURL!,
+          model: cfg.model,
+          ...(cfg.temperature !== undefined ? { temperature: cfg.temperature } : {}),
+          ...(cfg.maxTokens !== undefined ? { maxTokens: cfg.maxTokens } : {}),
+          queue,
           ...common,
-        });
+        }),
+      );
+    }
+    case 'anthropic': {
+      const queue = queues.get('anthropic', baseURL, queueOptions);
+      return new LazyProvider('anthropic', async () =>
+        (await import('./providers/anthropic.js')).createAnthropicProvider({
+          apiKey: apiKey!,
+          baseURL: baseURL!,
+          model: cfg.model,
+          ...(cfg.temperature !== undefined ? { temperature: cfg.temperature } : {}),
+          ...(cfg.maxTokens !== undefined ? { maxTokens: cfg.maxTokens } : {}),
+          queue,
+          ...common,
+        }),
+      );
+    }
+    case 'langchain': {
+      const model = extras.langchainModel;
+      if (model) {
+        const queue = queues.get('langchain', cfg.baseURL ?? model.constructor.name, queueOptions);
+        return new LazyProvider('langchain', async () =>
+          (await import('./providers/langchain.js')).createLangChainProvider({
+            model,
+            ...(extras.langchainMethod ? { method: extras.langchainMethod } : {}),
+            modelName: cfg.model,
+            queue,
+            ...common,
+          }),
+        );
       }
-      return createLangChainOpenAIProvider({
-        apiKey: apiKey!,
-        baseURL: baseURL!,
-        model: cfg.model,
-        ...(cfg.temperature !== undefined ? { temperature: cfg.temperature } : {}),
-        ...(cfg.maxTokens !== undefined ? { maxTokens: cfg.maxTokens } : {}),
-        ...(extras.langchainMethod ? { method: extras.langchainMethod } : {}),
-        queue: queues.get('langchain', baseURL, queueOptions),
-        ...common,
-      });
+      const queue = queues.get('langchain', baseURL, queueOptions);
+      return new LazyProvider('langchain', async () =>
+        (await import('./providers/langchain.js')).createLangChainOpenAIProvider({
+          apiKey: apiKey!,
+          baseURL: baseURL!,
+          model: cfg.model,
+          ...(cfg.temperature !== undefined ? { temperature: cfg.temperature } : {}),
+          ...(cfg.maxTokens !== undefined ? { maxTokens: cfg.maxTokens } : {}),
+          ...(extras.langchainMethod ? { method: extras.langchainMethod } : {}),
+          queue,
+          ...common,
+        }),
+      );
+    }
+  }
+}
+
+/** A provider whose adapter (and SDK) is imported on the first call. */
+class LazyProvider implements LlmProvider {
+  private loaded: Promise<LlmProvider> | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly load: () => Promise<LlmProvider>,
+  ) {}
+
+  async complete<T>(req: LlmRequest<T>): Promise<LlmResult<T>> {
+    this.loaded ??= this.load();
+    return (await this.loaded).complete(req);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   createDatabase,
   databaseExists,
   hasLedger,
+  withClient,
   type ScenarioDatabase,
 } from '../db/sandbox.js';
 import { readLedger, recordRunStart, recordRunEnd, readDefects, type LedgerRow } from '../db/ledger.js';
@@ -26,6 +27,7 @@ import { openConversation, askForMigration, addFeedback, type ModelSettings } fr
 import { reviewMigration } from '../agents/reviewer.js';
 import type { ReviewAnswer, MigrationAnswer } from '../agents/schemas.js';
 import type { LlmResult } from '../llm/types.js';
+import { SchemaError, LlmProviderError, LlmTimeoutError, CassetteMismatchError, findInCauseChain } from '../llm/errors.js';
 import { EventLog } from '../report/events.js';
 import { writeRunReports, summarisePersonas, totals } from '../report/write-run.js';
 import type { EntryRecord, RoundRecord, RunMeta, RunRecord } from '../report/types.js';
@@ -119,7 +121,8 @@ async function openTarget(opts: RunOptions): Promise<ScenarioDatabase> {
     await createDatabase(server, database);
   }
   const ledger = await hasLedger(server.urlFor(database));
-  if (ledger && opts.mode === 'fresh') {
+  // A prepared database with an empty ledger (e.g. a clone of a template) counts as fresh.
+  if (ledger && opts.mode === 'fresh' && (await ledgerRows(server.urlFor(database))) > 0) {
     throw new SchemacrewError(
       `database "${database}" already holds a schemacrew ledger: use --continue to carry on, or point at an empty database`,
       ExitCode.BadInput,
@@ -128,6 +131,10 @@ async function openTarget(opts: RunOptions): Promise<ScenarioDatabase> {
   if (ledger) return openScenarioDatabase(server, database, scenario);
   log(`preparing ${scenario.name} in database "${database}" (base schema and seed data)`);
   return prepareScenarioDatabase(server, database, scenario, { scale: opts.scale ?? scenario.seed.scale, log });
+}
+
+async function ledgerRows(url: string): Promise<number> {
+  return withClient(url, async (c) => Number((await c.query('select count(*) as n from schemacrew.ledger')).rows[0].n));
 }
 
 export async function runRoadmap(opts: RunOptions): Promise<RunOutcome> {
@@ -278,6 +285,29 @@ function addUsage(record: EntryRecord, ctx: EntryContext, result: LlmResult<unkn
   ctx.runCost += result.costUsd;
 }
 
+/**
+ * One model call with the run's error policy: usage and cost always counted; an answer that failed
+ * the schema twice is logged with its raw text and returns undefined (that round failed); a provider
+ * that stays down after its retries stops the run (resumable: the entry is not recorded).
+ */
+async function callModel<T>(ctx: EntryContext, record: EntryRecord, call: () => Promise<LlmResult<T>>): Promise<LlmResult<T> | undefined> {
+  try {
+    const result = await call();
+    addUsage(record, ctx, result);
+    return result;
+  } catch (err) {
+    const schema = findInCauseChain(err, SchemaError);
+    if (schema) {
+      addUsage(record, ctx, { usage: schema.usage, costUsd: schema.costUsd } as LlmResult<unknown>);
+      ctx.events.emit('error', { entryId: record.entryId, kind: 'schema', message: schema.message, rawAnswers: schema.rawAnswers });
+      return undefined;
+    }
+    const down = findInCauseChain(err, LlmProviderError) ?? findInCauseChain(err, LlmTimeoutError);
+    if (down && !findInCauseChain(err, CassetteMismatchError)) throw new StopRun(`provider error: ${down.message}`);
+    throw err;
+  }
+}
+
 function checkStop(ctx: EntryContext): void {
   if (ctx.opts.signal?.aborted) throw new StopRun('signal');
   const max = ctx.opts.maxCostUsd;
@@ -354,8 +384,17 @@ async function processEntry(ctx: EntryContext, entry: RoadmapEntry, position: nu
     checkStop(ctx);
     phase(round === 0 ? 'write' : 'revise', round);
     events.emit('prompt', { entryId: entry.id, round, kind: round === 0 ? 'write' : 'revise', system: conv.system, messages: conv.messages });
-    const answer = await askForMigration(conv, opts.writer, round);
-    addUsage(record, ctx, answer);
+    const answer = await callModel(ctx, record, () => askForMigration(conv, opts.writer, round));
+    if (!answer) {
+      // Two answers in a row failed the schema: this round produced nothing to check.
+      decision = round < opts.gate.maxRevisions
+        ? { action: 'revise', reason: 'the answer did not match the migration schema twice' }
+        : { action: 'fail', reason: 'the persona\'s answers did not match the migration schema' };
+      events.emit('gate', { entryId: entry.id, round, ...decision });
+      if (decision.action !== 'revise') break;
+      conv.messages.push({ role: 'user', content: 'Your last answer was not a JSON object with title, rationale, up_sql, down_sql and notes. Answer again with only that object.' });
+      continue;
+    }
     events.emit('answer', {
       entryId: entry.id,
       round,
@@ -382,7 +421,7 @@ async function processEntry(ctx: EntryContext, entry: RoadmapEntry, position: nu
     if (!check.findings.some((f) => f.severity === 'blocking')) {
       checkStop(ctx);
       phase('review', round);
-      const reviewed = await reviewMigration(opts.prompts, opts.reviewer, {
+      const reviewed = await callModel(ctx, record, () => reviewMigration(opts.prompts, opts.reviewer, {
         scenario: opts.scenario,
         reviewer,
         author: persona,
@@ -391,8 +430,13 @@ async function processEntry(ctx: EntryContext, entry: RoadmapEntry, position: nu
         findings: check.findings,
         schemaSummary: summaryBefore,
         round,
-      });
-      addUsage(record, ctx, reviewed);
+      }));
+      if (!reviewed) {
+        decision = { action: 'fail', reason: 'the reviewer\'s answers did not match the review schema' };
+        events.emit('gate', { entryId: entry.id, round, ...decision });
+        final = { migration, findings: check.findings };
+        break;
+      }
       review = reviewed.value;
       events.emit('review', { entryId: entry.id, round, ...review, usage: reviewed.usage, costUsd: reviewed.costUsd });
     }
@@ -417,7 +461,16 @@ async function processEntry(ctx: EntryContext, entry: RoadmapEntry, position: nu
     addFeedback(conv, opts.prompts, { round: round + 1, findings: check.findings, review: review ?? null, reviewerName: reviewer.name });
   }
 
-  const mentioned = new Set(record.rounds.flatMap((r) => r.review?.comments.map((c) => c.rule).filter((x): x is string => Boolean(x)) ?? []));
+  // Caught = the reviewer raised it: a comment in a review that sent the change back, or a blocker/major one.
+  const mentioned = new Set(
+    record.rounds.flatMap(
+      (r) =>
+        r.review?.comments
+          .filter((c) => r.review!.verdict !== 'approve' || c.severity === 'blocker' || c.severity === 'major')
+          .map((c) => c.rule)
+          .filter((x): x is string => Boolean(x)) ?? [],
+    ),
+  );
   record.reviewerCaught = plan.defects.filter((d) => mentioned.has(d));
   record.realisedDefects = final ? realised(final.findings) : [];
 

@@ -18,7 +18,7 @@ interface Run {
 }
 
 function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const base = { ...process.env, NO_COLOR: '1' };
+  const base: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete base.DATABASE_URL;
   return new Promise((resolve) => {
     execFile(

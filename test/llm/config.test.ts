@@ -80,6 +80,14 @@ describe('validateProviderEnv', () => {
     expect(thrown(() => validateProviderEnv({ provider: 'scripted', model: 'scripted' }, {})).message).toMatch(/scripted provider instance/);
   });
 
+  it('does not ask for keys while replaying a cassette', () => {
+    expect(validateProviderEnv({ provider: 'anthropic', model: 'm' }, {}, { replaying: true }).apiKey).toBe('replay-no-key');
+    expect(validateProviderEnv({ provider: 'openai', model: 'm' }, {}, { replaying: true })).toEqual({
+      apiKey: 'replay-no-key',
+      baseURL: 'https://api.openai.com/v1',
+    });
+  });
+
   it('checks both roles up front and says which one is missing what', () => {
     const cfg = LlmConfig.parse({
       persona: { provider: 'openai', model: 'gpt-4o-mini' },

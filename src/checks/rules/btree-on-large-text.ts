@@ -1,7 +1,7 @@
 // btree-on-large-text: a btree index on an unbounded text/varchar or jsonb column.
 import { defineRule, type RuleHit } from '../types.js';
 import type { ColInfo } from '../catalog.js';
-import { list, sameRel, staticIndexes } from '../rule-helpers.js';
+import { columnTypeLookup, list, staticIndexes } from '../rule-helpers.js';
 
 const MAX_LENGTH = 1000;
 
@@ -47,11 +47,11 @@ export default defineRule({
       }
       return hits;
     }
-    const events = ctx.columnEvents();
+    const lookup = columnTypeLookup(ctx);
     for (const idx of staticIndexes(ctx)) {
       if (idx.am !== 'btree' || !idx.columns || ctx.statements[idx.statement]?.type !== 'IndexStmt') continue;
       for (const c of idx.columns) {
-        const t = events.filter((e) => sameRel(e.table, idx.table) && e.column === c && e.statement <= idx.statement).pop()?.type;
+        const t = lookup(idx.table, c, idx.statement)?.type;
         if (!t || t.array) continue;
         const big = ['text', 'jsonb', 'bytea'].includes(t.name) || (['varchar', 'bpchar'].includes(t.name) && (t.mods[0] === undefined || t.mods[0] > MAX_LENGTH));
         if (!big) continue;

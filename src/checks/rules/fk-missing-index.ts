@@ -40,9 +40,10 @@ export default defineRule({
       return hits;
     }
     // No catalog: only what the migration itself shows (an index it creates, or a PK/UNIQUE it declares).
-    const indexes = staticIndexes(ctx);
+    const byTable = new Map<string, ReturnType<typeof staticIndexes>>();
+    for (const i of staticIndexes(ctx)) byTable.set(i.table.name, [...(byTable.get(i.table.name) ?? []), i]);
     for (const fk of staticForeignKeys(ctx)) {
-      const covered = indexes.some(
+      const covered = (byTable.get(fk.table.name) ?? []).some(
         (i) => sameRel(i.table, fk.table) && !i.partial && i.columns && fk.columns.every((c, n) => i.columns![n] === c),
       );
       if (covered) continue;

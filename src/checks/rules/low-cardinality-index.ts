@@ -3,7 +3,7 @@ import { defineRule, type RuleHit } from '../types.js';
 import type { ColInfo, Snapshot } from '../catalog.js';
 import { parseSync } from 'libpg-query';
 import { columnRefs, stringConsts, type AstNode } from '../ast.js';
-import { list, sameRel, staticIndexes } from '../rule-helpers.js';
+import { columnTypeLookup, list, staticIndexes } from '../rule-helpers.js';
 
 const STATUS_NAME = /^(status|state|type|kind)$|_(status|state|type|kind)$/;
 const MAX_VALUES = 6;
@@ -73,12 +73,11 @@ export default defineRule({
       }
       return hits;
     }
-    const events = ctx.columnEvents();
+    const lookup = columnTypeLookup(ctx);
     for (const idx of staticIndexes(ctx)) {
       if (idx.am !== 'btree' || idx.unique || idx.partial || !idx.columns?.length || !ctx.statements[idx.statement] || ctx.statements[idx.statement]!.type !== 'IndexStmt') continue;
       const lead = idx.columns[0]!;
-      const ev = events.filter((e) => sameRel(e.table, idx.table) && e.column === lead && e.statement <= idx.statement).pop();
-      const t = ev?.type;
+      const t = lookup(idx.table, lead, idx.statement)?.type;
       if (!t) continue;
       const low = t.name === 'bool' || (STATUS_NAME.test(lead) && (t.name === 'varchar' || t.name === 'bpchar') && (t.mods[0] ?? 999) <= SHORT_VARCHAR);
       if (!low) continue;

@@ -69,10 +69,11 @@ export default defineRule({
       return hits;
     }
     // No catalog: indexes the migration defines, compared among themselves (plain columns, default opclasses).
-    const defs = staticIndexes(ctx);
-    for (const a of defs) {
+    const byTable = new Map<string, ReturnType<typeof staticIndexes>>();
+    for (const d of staticIndexes(ctx)) byTable.set(d.table.name, [...(byTable.get(d.table.name) ?? []), d]);
+    for (const a of [...byTable.values()].flat()) {
       if (a.unique || a.primary || a.partial || !a.columns || !a.name) continue;
-      const b = defs.find(
+      const b = byTable.get(a.table.name)!.find(
         (x) =>
           x !== a && sameRel(x.table, a.table) && x.am === a.am && !x.partial && x.columns &&
           a.columns!.length <= x.columns.length && a.columns!.every((c, i) => x.columns![i] === c) &&

@@ -2,7 +2,7 @@
 // parent's key and is not a finding).
 import { defineRule, type RuleHit } from '../types.js';
 import { rangeVarName } from '../ast.js';
-import { sameRel, staticIndexes } from '../rule-helpers.js';
+import { staticIndexes } from '../rule-helpers.js';
 
 export default defineRule({
   id: 'table-without-pk',
@@ -27,7 +27,7 @@ export default defineRule({
       }
       return hits;
     }
-    const pks = staticIndexes(ctx).filter((i) => i.primary);
+    const pks = new Set(staticIndexes(ctx).filter((i) => i.primary).map((i) => i.table.name));
     for (const st of ctx.statements) {
       let rel;
       if (st.type === 'CreateStmt') {
@@ -37,7 +37,7 @@ export default defineRule({
         rel = rangeVarName(st.node.relation);
       } else if (st.type === 'CreateTableAsStmt' && st.node.objtype !== 'OBJECT_MATVIEW') rel = rangeVarName(st.node.into?.rel);
       if (!rel) continue;
-      if (pks.some((p) => sameRel(p.table, rel))) continue;
+      if (pks.has(rel.name)) continue;
       hits.push({ statement: st.index, message: `table ${rel.name} has no primary key`, hint: `Add PRIMARY KEY to ${rel.name}.`, objects: [rel.name] });
     }
     return hits;

@@ -43,10 +43,11 @@ export default defineRule({
       return hits;
     }
     // No catalog: tables the migration creates, with the column types it declares.
-    const events = ctx.columnEvents();
+    const newColumns = new Map<string, ReturnType<typeof ctx.columnEvents>>();
+    for (const e of ctx.columnEvents()) if (e.newTable) newColumns.set(e.table.name, [...(newColumns.get(e.table.name) ?? []), e]);
     for (const idx of staticIndexes(ctx)) {
       if (!idx.unique || idx.primary || !idx.columns) continue;
-      const cols = events.filter((e) => sameRel(e.table, idx.table) && e.newTable);
+      const cols = (newColumns.get(idx.table.name) ?? []).filter((e) => sameRel(e.table, idx.table));
       const tenant = cols.find((c) => TENANT_COLUMNS.includes(c.column));
       if (!tenant || idx.columns.includes(tenant.column)) continue;
       if (idx.columns.some((c) => cols.find((e) => e.column === c)?.type?.name === 'uuid')) continue;

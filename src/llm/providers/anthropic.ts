@@ -15,11 +15,12 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { PriceTable } from '../cost.js';
+import { ANTHROPIC_DEFAULT_BASE_URL } from '../endpoints.js';
 import { defaultQueues, type Clock, type ProviderQueue, type QueueOptions } from '../queue.js';
 import { StructuredProvider, lateBoundFetch, type Transport } from '../structured.js';
 import type { Usage } from '../types.js';
 
-export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+export { ANTHROPIC_DEFAULT_BASE_URL };
 /** max_tokens is required by the Messages API; used when neither request nor config sets it. */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 

@@ -23,7 +23,7 @@ import type { PriceTable } from '../cost.js';
 import { defaultQueues, type Clock, type ProviderQueue, type QueueOptions } from '../queue.js';
 import { StructuredProvider, lateBoundFetch, type Transport } from '../structured.js';
 import type { Usage } from '../types.js';
-import { OPENAI_DEFAULT_BASE_URL } from './openai.js';
+import { OPENAI_DEFAULT_BASE_URL } from '../endpoints.js';
 
 export type LangChainMethod = 'functionCalling' | 'jsonSchema' | 'jsonMode';
 

@@ -15,11 +15,12 @@ import { ContentFilterFinishReasonError, LengthFinishReasonError } from 'openai/
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { makeParseableResponseFormat } from 'openai/lib/parser';
 import type { PriceTable } from '../cost.js';
+import { OPENAI_DEFAULT_BASE_URL, isOfficialOpenAI } from '../endpoints.js';
 import { defaultQueues, type Clock, type ProviderQueue, type QueueOptions } from '../queue.js';
 import { StructuredProvider, lateBoundFetch, type Transport, type TransportAnswer } from '../structured.js';
 import type { Usage } from '../types.js';
 
-export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export { OPENAI_DEFAULT_BASE_URL, isOfficialOpenAI };
 
 export interface OpenAIProviderOptions {
   apiKey: string;
@@ -69,14 +70,6 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): StructuredPro
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
-}
-
-export function isOfficialOpenAI(baseURL: string): boolean {
-  try {
-    return new URL(baseURL).hostname === 'api.openai.com';
-  } catch {
-    return false;
-  }
 }
 
 /**
