@@ -92,11 +92,21 @@ export class Snapshot {
   readonly cons = new Map<number, ConInfo>();
   readonly trigs = new Map<number, TrigInfo>();
   private readonly byName = new Map<string, RelInfo[]>();
+  /** Oids of every relation / constraint / trigger in the schemas (in scope or not). */
+  readonly allRels: number[];
+  readonly allCons: number[];
+  readonly allTrigs: number[];
+  /** Single-column primary keys in the schemas: how many are uuid, of how many. */
+  readonly uuidKeys: { uuid: number; total: number };
 
   constructor(
     raw: SnapshotRaw,
     readonly preferredSchema?: string,
   ) {
+    this.allRels = raw.allrels ?? [];
+    this.allCons = raw.allcons ?? [];
+    this.allTrigs = raw.alltrigs ?? [];
+    this.uuidKeys = { uuid: raw.pkeys?.[0] ?? 0, total: raw.pkeys?.[1] ?? 0 };
     for (const r of raw.rels ?? []) {
       const rel: RelInfo = {
         oid: r[0], schema: r[1], name: r[2], kind: r[3], filenode: r[4], tuples: r[5], pages: r[6],
@@ -184,6 +194,10 @@ interface SnapshotRaw {
   idx: any[] | null;
   cons: any[] | null;
   trigs: any[] | null;
+  allrels: number[] | null;
+  allcons: number[] | null;
+  alltrigs: number[] | null;
+  pkeys: [number, number] | null;
 }
 
 // $1: schema names in scope, or NULL for every user schema.
@@ -194,13 +208,28 @@ const NS = `ns AS (
              ELSE nspname = ANY($1::text[]) END
 )`;
 
+// Relations in scope: $2 names (those the migration mentions; NULL = all), plus, for the "after"
+// snapshot, everything not in $3 (the oids that existed before), plus the inheritance parents and
+// children (partitions) of those.
+const SCOPE = `named AS (
+  SELECT c.oid FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+   WHERE c.relkind IN ('r','p','m','v','f')
+     AND ($2::text[] IS NULL OR c.relname = ANY($2::text[]) OR ($3::int8[] IS NOT NULL AND NOT (c.oid::int8 = ANY($3::int8[]))))
+),
+scope AS (
+  SELECT oid FROM named
+  UNION SELECT inhparent FROM pg_inherits WHERE inhrelid IN (SELECT oid FROM named)
+  UNION SELECT inhrelid FROM pg_inherits WHERE inhparent IN (SELECT oid FROM named)
+)`;
+
 const SNAPSHOT_PARTS: Record<string, string> = {
   rels: `SELECT json_agg(json_build_array(c.oid::int8, ns.nspname, c.relname, c.relkind, c.relfilenode::int8, c.reltuples, c.relpages,
         c.relispartition, inh.inhparent::int8, pt.partstrat, pt.partdefid::int8))
     FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+    LEFT JOIN pg_index x ON x.indexrelid = c.oid
     LEFT JOIN pg_inherits inh ON inh.inhrelid = c.oid AND inh.inhseqno = 1
     LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
-   WHERE c.relkind IN ('r','p','m','v','i','I','S','f')`,
+   WHERE c.oid IN (SELECT oid FROM scope) OR x.indrelid IN (SELECT oid FROM scope)`,
   cols: `SELECT json_agg(json_build_array(a.attrelid::int8, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
         coalesce(bt.typname, t.typname),
         CASE WHEN coalesce(bt.typname, t.typname) IN ('varchar','bpchar')
@@ -209,28 +238,36 @@ const SNAPSHOT_PARTS: Record<string, string> = {
              ELSE -1 END,
         coalesce(bt.typcategory, t.typcategory), a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attgenerated, a.attidentity,
         coalesce(en.n, 0)))
-    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace
+    FROM pg_attribute a
     JOIN pg_type t ON t.oid = a.atttypid
     LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
     LEFT JOIN en ON en.enumtypid = coalesce(bt.oid, t.oid)
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-   WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r','p','m','f')`,
+   WHERE a.attrelid IN (SELECT oid FROM scope) AND a.attnum > 0 AND NOT a.attisdropped`,
   idx: `SELECT json_agg(json_build_array(i.indexrelid::int8, i.indrelid::int8, ic.relname, i.indisunique, i.indisprimary, i.indisvalid, am.amname,
         i.indkey::int2[], i.indnkeyatts, i.indclass::oid[]::int8[], pg_get_expr(i.indexprs, i.indrelid), pg_get_expr(i.indpred, i.indrelid),
         NULL, k.conname))
-    FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN ns ON ns.oid = ic.relnamespace
+    FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_am am ON am.oid = ic.relam
-    LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p','u','x')`,
+    LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p','u','x')
+   WHERE i.indrelid IN (SELECT oid FROM scope)`,
   cons: `SELECT json_agg(json_build_array(k.oid::int8, k.conrelid::int8, k.conname, k.contype, k.conkey, k.confrelid::int8, k.confkey, k.convalidated,
         CASE WHEN k.contype = 'c' THEN pg_get_constraintdef(k.oid) END, k.conparentid::int8))
-    FROM pg_constraint k JOIN ns ON ns.oid = k.connamespace WHERE k.conrelid <> 0`,
+    FROM pg_constraint k WHERE k.conrelid IN (SELECT oid FROM scope)`,
   trigs: `SELECT json_agg(json_build_array(t.oid::int8, t.tgrelid::int8, t.tgname, t.tgtype, p.proname, l.lanname, p.prosrc))
-    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace
-    JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang
-   WHERE NOT t.tgisinternal`,
+    FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang
+   WHERE t.tgrelid IN (SELECT oid FROM scope) AND NOT t.tgisinternal`,
+  allrels: `SELECT json_agg(c.oid::int8) FROM pg_class c JOIN ns ON ns.oid = c.relnamespace`,
+  allcons: `SELECT json_agg(k.oid::int8) FROM pg_constraint k JOIN ns ON ns.oid = k.connamespace WHERE k.conrelid <> 0`,
+  alltrigs: `SELECT json_agg(t.oid::int8) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace WHERE NOT t.tgisinternal`,
+  pkeys: `SELECT json_build_array(count(*) FILTER (WHERE ty.typname = 'uuid'), count(*))
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN ns ON ns.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] JOIN pg_type ty ON ty.oid = a.atttypid
+   WHERE i.indisprimary AND i.indnkeyatts = 1`,
 };
 
 const SNAPSHOT_WITH = `WITH ${NS},
+${SCOPE},
 en AS (SELECT enumtypid, count(*) AS n FROM pg_enum GROUP BY enumtypid)`;
 
 const SNAPSHOT_SQL = `${SNAPSHOT_WITH}
@@ -241,9 +278,25 @@ SELECT ${Object.entries(SNAPSHOT_PARTS)
 /** The snapshot's parts as separate queries (for profiling). */
 export const SNAPSHOT_PART_QUERIES = Object.fromEntries(Object.entries(SNAPSHOT_PARTS).map(([n, q]) => [n, `${SNAPSHOT_WITH} ${q}`]));
 
-export async function takeSnapshot(client: pg.Client, schemas: string[] | null, preferredSchema?: string): Promise<Snapshot> {
+/**
+ * Snapshot of the relations in scope (see SCOPE) with their columns, indexes, constraints and
+ * triggers, plus the oids of everything in the schemas (to tell what a statement creates).
+ * `names`: relation names to include (null: all); `before`: for the "after" snapshot, the earlier
+ * snapshot, whose unknown (new) relations are included too.
+ */
+export async function takeSnapshot(
+  client: pg.Client,
+  schemas: string[] | null,
+  preferredSchema?: string,
+  names: string[] | null = null,
+  before?: Snapshot,
+): Promise<Snapshot> {
   // Named: the "after" snapshot reuses the plan of the "before" one on the same connection.
-  const res = await client.query({ name: 'schemacrew_snapshot', text: SNAPSHOT_SQL, values: [schemas] });
+  const res = await client.query({
+    name: 'schemacrew_snapshot',
+    text: SNAPSHOT_SQL,
+    values: [schemas, names, before ? before.allRels : null],
+  });
   return new Snapshot(res.rows[0] as SnapshotRaw, preferredSchema);
 }
 
@@ -292,9 +345,9 @@ export class Prober {
     before: Snapshot,
   ) {
     this.tables = [...before.rels.values()].filter((r) => r.kind === 'r' || r.kind === 'p' || r.kind === 'm').map((r) => r.oid);
-    this.allRels = [...before.rels.keys()];
-    this.allCons = [...before.cons.keys()];
-    this.allTrigs = [...before.trigs.keys()];
+    this.allRels = before.allRels;
+    this.allCons = before.allCons;
+    this.allTrigs = before.allTrigs;
     for (const r of before.rels.values()) this.files.set(r.oid, r.filenode);
   }
 

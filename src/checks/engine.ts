@@ -109,18 +109,27 @@ function namedSchemas(parsed: ParsedMigration): string[] {
   return [...out];
 }
 
-/** Pre-existing tables the migration mentions, for row counts in messages. */
+/**
+ * Names the migration mentions (relations, and every identifier-like string, which covers DROP
+ * lists and index names), plus the tables a `<x>_id` column implies (x, xs, xes, x->ies): the
+ * catalog snapshots are limited to these and to what the migration creates.
+ */
 function referencedNames(parsed: ParsedMigration): Set<string> {
   const out = new Set<string>();
+  const implied = (col: string) => {
+    const m = /^(.+)_id$/.exec(col);
+    if (m) for (const n of [m[1]!, `${m[1]}s`, `${m[1]}es`, m[1]!.replace(/y$/, 'ies')]) out.add(n);
+  };
   for (const st of parsed.statements) {
     walkObjects(st.node, (obj) => {
       if (typeof obj.relname === 'string') out.add(obj.relname);
+      if (typeof obj.idxname === 'string') out.add(obj.idxname);
+      if (typeof obj.colname === 'string') implied(obj.colname);
+      if (obj.String && typeof obj.String.sval === 'string' && obj.String.sval.length < 64) {
+        out.add(obj.String.sval);
+        implied(obj.String.sval);
+      }
     });
-    if (st.type === 'DropStmt' || st.type === 'IndexStmt') {
-      walkObjects(st.node, (obj) => {
-        if (obj.String && typeof obj.String.sval === 'string') out.add(obj.String.sval);
-      });
-    }
   }
   return out;
 }
@@ -160,9 +169,9 @@ async function catalogPass(parsed: ParsedMigration, opts: CheckOptions, skip: Se
     );
     const schemas = opts.schema ? [...new Set([opts.schema, 'public', ...namedSchemas(parsed)])] : null;
     lap('begin');
-    const before = await takeSnapshot(client, schemas, opts.schema);
-    lap('snapshot');
     const names = referencedNames(parsed);
+    const before = await takeSnapshot(client, schemas, opts.schema, [...names]);
+    lap('snapshot');
     const { rows, counted } = await countRows(
       client,
       [...before.rels.values()].filter((r) => names.has(r.name)),
@@ -197,7 +206,7 @@ async function catalogPass(parsed: ParsedMigration, opts: CheckOptions, skip: Se
       lap('probe');
     }
     if (!outcome.applyError) {
-      const after = await takeSnapshot(client, schemas, opts.schema);
+      const after = await takeSnapshot(client, schemas, opts.schema, [...names], before);
       lap('after');
       outcome.data = { before, after, effects, rows };
     }

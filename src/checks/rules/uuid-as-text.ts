@@ -10,11 +10,8 @@ function keysAreUuid(ctx: RuleContext): boolean {
   let other = 0;
   const cat = ctx.catalog;
   if (cat) {
-    for (const i of cat.before.indexes.values()) {
-      if (!i.primary || i.keys.length !== 1) continue;
-      if (cat.before.column(i.rel, i.keys[0]!)?.typname === 'uuid') uuid++;
-      else other++;
-    }
+    uuid += cat.before.uuidKeys.uuid;
+    other += cat.before.uuidKeys.total - cat.before.uuidKeys.uuid;
   }
   for (const e of ctx.columnEvents()) {
     if (e.column !== 'id' || !e.type) continue;
