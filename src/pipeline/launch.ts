@@ -21,6 +21,8 @@ export const RunConfigSchema = z
   .object({
     persona: ModelConfigSchema.optional(),
     reviewer: ModelConfigSchema.optional(),
+    /** Stop the run cleanly (resumable, exit 3) once it has cost this much. */
+    maxCostUsd: z.number().positive().optional(),
     gate: GatePolicySchema.partial().optional(),
     checks: z
       .object({
@@ -32,7 +34,6 @@ export const RunConfigSchema = z
     run: z
       .object({
         failThreshold: z.number().min(0).max(1).optional(),
-        maxCostUsd: z.number().positive().optional(),
         seed: z.number().int().optional(),
       })
       .optional(),
@@ -72,7 +73,7 @@ export interface RunFlags {
   to?: number;
   persona?: string[];
   dryRun?: boolean;
-  seed: number;
+  seed?: number;
   scale?: number;
   provider?: string;
   model?: string;
@@ -112,7 +113,8 @@ export async function launchRun(flags: RunFlags, env: NodeJS.ProcessEnv = proces
   const prompts = await PromptLibrary.load(promptsDir);
   const mistakes = await loadMistakeCatalog(promptsDir);
   const gate = GatePolicySchema.parse({ ...config.gate, ...(flags.maxRevisions !== undefined ? { maxRevisions: flags.maxRevisions } : {}) });
-  const models = await buildModels({ config, flags, env, scenario });
+  const seed = flags.seed ?? config.run?.seed ?? 42;
+  const models = await buildModels({ config, flags: { ...flags, seed }, env, scenario });
 
   // 2. The database.
   const databaseUrl = flags.databaseUrl ?? env.DATABASE_URL;
@@ -165,7 +167,7 @@ export async function launchRun(flags: RunFlags, env: NodeJS.ProcessEnv = proces
       database,
       mode: flags.continue ? 'continue' : 'fresh',
       ...(flags.scale !== undefined ? { scale: flags.scale } : {}),
-      seed: flags.seed ?? config.run?.seed ?? 42,
+      seed,
       runId: flags.runId ?? newRunId(),
       runsDir: path.resolve(flags.runsDir),
       writer: models.writer,
@@ -181,7 +183,7 @@ export async function launchRun(flags: RunFlags, env: NodeJS.ProcessEnv = proces
         ...(flags.entries !== undefined ? { limit: flags.entries } : {}),
       },
       dryRun: Boolean(flags.dryRun),
-      ...((flags.maxCost ?? config.run?.maxCostUsd) !== undefined ? { maxCostUsd: (flags.maxCost ?? config.run?.maxCostUsd)! } : {}),
+      ...((flags.maxCost ?? config.maxCostUsd) !== undefined ? { maxCostUsd: (flags.maxCost ?? config.maxCostUsd)! } : {}),
       ...(config.run?.failThreshold !== undefined ? { failThreshold: config.run.failThreshold } : {}),
       signal: controller.signal,
       packageVersion: packageVersion(),

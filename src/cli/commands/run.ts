@@ -32,7 +32,7 @@ export function registerRun(program: Command): void {
     .option('--to <day>', 'last roadmap day to run', positiveInt('--to'))
     .option('--persona <ids...>', 'only entries of these personas')
     .option('--dry-run', 'plan, write, check and review, never apply')
-    .option('--seed <n>', 'seed of the mistake planner (and of models that take one)', positiveInt('--seed'), 42)
+    .option('--seed <n>', 'seed of the mistake planner and of models that take one (default 42)', positiveInt('--seed'))
     .option('--scale <n>', 'seed data scale factor (1 = thousands of rows)', positiveInt('--scale'))
     .addOption(new Option('--provider <name>', 'provider for the personas').choices(['scripted', 'openai', 'anthropic', 'langchain']))
     .option('--model <id>', 'model for the personas')
