@@ -336,7 +336,8 @@ export function parseMigration(sql: string): ParsedMigration {
   const source = new SourceText(sql);
   let raw: RawStmt[];
   try {
-    raw = (parseSync(sql).stmts ?? []) as RawStmt[];
+    // The parser refuses an empty string; an empty migration has no statements.
+    raw = sql.length ? ((parseSync(sql).stmts ?? []) as RawStmt[]) : [];
   } catch (err) {
     const details = (err as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
     const cursor = details?.cursorPosition ?? 0;

@@ -7,6 +7,7 @@ import { checkMigration } from '../../src/checks/engine.js';
 import { loadRuleCases, loadRules } from '../../src/checks/registry.js';
 import type { Rule, RuleCase, RuleCases } from '../../src/checks/types.js';
 import { checkSandbox, type CheckSandbox } from './sandbox.js';
+import { KNOWN_RULE_IDS } from '../../src/scenario/rule-ids.js';
 
 const rules = await loadRules();
 const allCases = await loadRuleCases();
@@ -33,6 +34,10 @@ describe('rule registry', () => {
     expect(rules.length).toBeGreaterThanOrEqual(25);
     expect(rules.map((r) => r.id)).toContain('apply-error');
   });
+  it('implements every rule id of the scenario vocabulary (src/scenario/rule-ids.ts)', () => {
+    const ids = rules.map((r) => r.id);
+    for (const id of KNOWN_RULE_IDS) expect(ids, `no rule file for ${id}`).toContain(id);
+  });
   it('every cases file belongs to a rule', () => {
     for (const id of allCases.keys()) expect(rules.map((r) => r.id)).toContain(id);
   });
@@ -40,7 +45,8 @@ describe('rule registry', () => {
 
 for (const rule of rules) {
   const cases = allCases.get(rule.id);
-  describe(rule.id, () => {
+  // Cases are independent (each catalog case has its own schema): run them concurrently.
+  describe.concurrent(rule.id, () => {
     it('has a doc and at least one bad and one good case', () => {
       expect(rule.severity === 'blocking' || rule.severity === 'advisory').toBe(true);
       expect(rule.doc.summary.length).toBeGreaterThan(10);

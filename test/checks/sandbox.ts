@@ -31,14 +31,13 @@ export async function checkSandbox(prefix = 'chk'): Promise<CheckSandbox> {
     admin,
     async schema(setup) {
       const name = `s${++counter}_${Math.random().toString(36).slice(2, 7)}`;
-      await admin.query(`CREATE SCHEMA ${name}`);
-      if (setup) {
-        await admin.query(`SET search_path TO ${name}, public`);
-        try {
-          await admin.query(setup);
-        } finally {
-          await admin.query('RESET search_path');
-        }
+      // One query string: callers may run concurrently on this one connection, and the
+      // search_path must not leak from one case's setup into another's.
+      try {
+        await admin.query(`CREATE SCHEMA ${name}; SET search_path TO ${name}, public;\n${setup ?? ''}\n;RESET search_path`);
+      } catch (err) {
+        await admin.query('RESET search_path');
+        throw err;
       }
       await handOverSchema(admin, name, sb.role);
       return name;

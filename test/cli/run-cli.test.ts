@@ -111,7 +111,7 @@ describe('schemacrew run --continue: killed mid-run, resumed, nothing applied tw
     }
     first.kill('SIGKILL');
     const killed = await first.done;
-    expect(killed.code).toBeNull();
+    expect(killed.code, `first run ended on its own: ${killed.stderr}`).toBeNull();
     const before = (await watcher.query(`select count(*)::int as n from schemacrew.ledger`)).rows[0].n;
     expect(before).toBeGreaterThanOrEqual(5);
     expect(before).toBeLessThan(59);

@@ -3,6 +3,13 @@ import type { RuleCases } from '../types.js';
 export default {
   bad: [
     {
+      name: 'dropping the DEFAULT partition',
+      setup: `CREATE TABLE events (id BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (id, created_at)) PARTITION BY RANGE (created_at);
+        CREATE TABLE events_2025_01 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2025-02-01');
+        CREATE TABLE events_default PARTITION OF events DEFAULT;`,
+      sql: `DROP TABLE events_default;`,
+    },
+    {
       name: 'seed Day 52-53: api_request_log_partitioned with one month only',
       sql: `CREATE TABLE api_request_log_partitioned (
     id BIGSERIAL,
@@ -25,6 +32,13 @@ CREATE TABLE api_request_log_current PARTITION OF api_request_log_partitioned
     },
   ],
   good: [
+    {
+      name: 'reading from a partitioned table is not touching it',
+      setup: `CREATE TABLE events (id BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (id, created_at)) PARTITION BY RANGE (created_at);
+        CREATE TABLE events_2025_01 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2025-02-01');`,
+      sql: `CREATE MATERIALIZED VIEW mv_events_daily AS SELECT date_trunc('day', created_at) AS day, count(*) AS n FROM events GROUP BY 1;
+CREATE UNIQUE INDEX idx_mv_events_daily ON mv_events_daily(day);`,
+    },
     {
       name: 'seed Day 51 + 55: with a default partition',
       sql: `CREATE TABLE activity_log_partitioned (

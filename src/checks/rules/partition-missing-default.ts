@@ -16,16 +16,31 @@ export default defineRule({
     const hits: RuleHit[] = [];
     const cat = ctx.catalog;
     if (cat) {
-      // Relations the migration mentions by name.
-      const mentioned = new Map<string, number>();
+      // Partitioned tables the migration changes: ALTER TABLE on them, CREATE TABLE ... PARTITION OF them.
+      const touched = new Map<string, number>();
+      const touch = (name: string | undefined, index: number) => {
+        if (name && !touched.has(name)) touched.set(name, index);
+      };
       for (const st of ctx.statements) {
-        walkObjects(st.node, (o) => {
-          if (typeof o.relname === 'string' && !mentioned.has(o.relname)) mentioned.set(o.relname, st.index);
-        });
+        if (st.type === 'AlterTableStmt') touch(rangeVarName(st.node.relation)?.name, st.index);
+        if (st.type === 'CreateStmt') for (const r of st.node.inhRelations ?? []) touch(rangeVarName(r.RangeVar)?.name, st.index);
       }
+      // A statement that removed a DEFAULT partition (DROP TABLE / DETACH of it).
+      const droppedDefault = (parent: number): number | undefined => {
+        const was = cat.before.rels.get(parent)?.partDefault;
+        const name = was ? cat.before.rels.get(was)?.name : undefined;
+        if (!name) return undefined;
+        return ctx.statements.find((s) => {
+          let hit = false;
+          walkObjects(s.node, (o) => {
+            if (o.relname === name || o.String?.sval === name) hit = true;
+          });
+          return hit;
+        })?.index;
+      };
       for (const rel of cat.after.rels.values()) {
         if (rel.kind !== 'p' || rel.partStrategy === 'h' || rel.partDefault) continue;
-        const stmt = cat.createdBy('rel', rel.oid) ?? mentioned.get(rel.name);
+        const stmt = cat.createdBy('rel', rel.oid) ?? touched.get(rel.name) ?? droppedDefault(rel.oid);
         if (stmt === undefined) continue;
         const name = cat.after.relName(rel.oid);
         hits.push({

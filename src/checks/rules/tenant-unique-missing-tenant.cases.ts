@@ -17,6 +17,13 @@ export default {
   ],
   good: [
     {
+      name: 'seed Day 70 style: a matview key for REFRESH CONCURRENTLY',
+      sql: `CREATE MATERIALIZED VIEW mv_project_weekly AS
+SELECT organization_id, project_id, date_trunc('week', created_at) AS week, count(*) AS issues_created
+FROM issues GROUP BY organization_id, project_id, date_trunc('week', created_at);
+CREATE UNIQUE INDEX idx_mv_project_weekly ON mv_project_weekly(project_id, week);`,
+    },
+    {
       name: 'scoped to the organization',
       sql: `CREATE TABLE sla_policies (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),

@@ -10,7 +10,7 @@ export default defineRule({
   severity: 'advisory',
   needs: 'catalog',
   doc: {
-    summary: 'A UNIQUE constraint or unique index (primary key excluded) on a tenant-scoped table (one with organization_id / company_id / tenant_id) that does not include the tenant column.',
+    summary: 'A UNIQUE constraint or unique index (primary key excluded) on a tenant-scoped table (not a materialized view) (one with organization_id / company_id / tenant_id) that does not include the tenant column.',
     why: 'Uniqueness then holds across all tenants: one customer taking a name, slug or email blocks every other customer from using it, and the error leaks that the value exists elsewhere. Keys that are globally unique by construction (uuids) are exempt.',
     fix: 'Lead the key with the tenant column: UNIQUE (organization_id, <columns>).',
   },
@@ -23,7 +23,8 @@ export default defineRule({
         const stmt = cat.createdBy('rel', idx.oid);
         if (stmt === undefined) continue;
         const rel = cat.after.rels.get(idx.rel);
-        if (!rel || rel.isPartition) continue;
+        // Tables only: a materialized view's unique index serves REFRESH CONCURRENTLY, not a business rule.
+        if (!rel || rel.isPartition || (rel.kind !== 'r' && rel.kind !== 'p')) continue;
         const cols = cat.after.columns(rel.oid);
         const tenant = cols.find((c) => TENANT_COLUMNS.includes(c.name));
         if (!tenant) continue;
