@@ -173,32 +173,23 @@ export function createProvider(config: ProviderConfig, env: Env, extras: CreateP
   };
   // The SDK modules are loaded on the first call, so commands that never call a model stay fast.
   switch (cfg.provider) {
-    case 'openai': {
-      const queue = queues.get('openai', baseURL, queueOptions);
-      return new LazyProvider('openai', async () =>
-        (await import('./providers/openai.js')).createOpenAIProvider({
-          apiKey: apiKey!,
-          baseURL: baseURL!,
-          model: cfg.model,
-          ...(cfg.temperature !== undefined ? { temperature: cfg.temperature } : {}),
-          ...(cfg.maxTokens !== undefined ? { maxTokens: cfg.maxTokens } : {}),
-          queue,
-          ...common,
-        }),
-      );
-    }
+    case 'openai':
     case 'anthropic': {
-      const queue = queues.get('anthropic', baseURL, queueOptions);
-      return new LazyProvider('anthropic', async () =>
-        (await import('./providers/anthropic.js')).createAnthropicProvider({
-          apiKey: apiKey!,
-          baseURL: baseURL!,
-          model: cfg.model,
-          ...(cfg.temperature !== undefined ? { temperature: cfg.temperature } : {}),
-          ...(cfg.maxTokens !== undefined ? { maxTokens: cfg.maxTokens } : {}),
-          queue,
-          ...common,
-        }),
+      const name = cfg.provider;
+      const queue = queues.get(name, baseURL, queueOptions);
+      const options = {
+        apiKey: apiKey!,
+        baseURL: baseURL!,
+        model: cfg.model,
+        ...(cfg.temperature !== undefined ? { temperature: cfg.temperature } : {}),
+        ...(cfg.maxTokens !== undefined ? { maxTokens: cfg.maxTokens } : {}),
+        queue,
+        ...common,
+      };
+      return new LazyProvider(name, async () =>
+        name === 'openai'
+          ? (await import('./providers/openai.js')).createOpenAIProvider(options)
+          : (await import('./providers/anthropic.js')).createAnthropicProvider(options),
       );
     }
     case 'langchain': {
