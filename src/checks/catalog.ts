@@ -317,7 +317,7 @@ export interface StatementEffect {
 
 const PROBE_SQL = `WITH ${NS}
 SELECT
- (SELECT json_agg(json_build_array(l.relation::int8, l.mode)) FROM pg_locks l
+ (SELECT json_agg(json_build_array(l.relation::int8, l.mode) ORDER BY l.relation::regclass::text, l.mode) FROM pg_locks l
    WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND l.relation = ANY($2::oid[])) AS locks,
  (SELECT json_agg(json_build_array(c.oid::int8, c.relfilenode::int8)) FROM pg_class c WHERE c.oid = ANY($2::oid[])) AS files,
  (SELECT json_agg(c.oid::int8) FROM pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE NOT (c.oid = ANY($3::oid[]))) AS rels,

@@ -62,7 +62,9 @@ export function catalogView(data: CatalogData): CatalogView {
       if (!locks.length) return undefined;
       const byRel = new Map<number, string[]>();
       for (const l of locks) byRel.set(l.rel, [...(byRel.get(l.rel) ?? []), l.mode]);
+      // Sorted by name: pg_locks has no order, and messages feed prompts that recorded runs replay.
       return [...byRel.entries()]
+        .sort(([a], [b]) => data.before.relName(a).localeCompare(data.before.relName(b)))
         .map(([oid, modes]) => {
           const m = strongestLock(modes)!;
           return `${m} on ${data.before.relName(oid)} (${lockImpact(m)})`;

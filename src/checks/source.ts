@@ -13,8 +13,9 @@ export class SourceText {
   /** True when every character is ASCII: bytes, characters and UTF-16 units coincide. */
   readonly ascii: boolean;
   readonly byteLength: number;
-  /** byte offset -> UTF-16 index (only built for non-ASCII text). */
+  /** byte offset -> UTF-16 index, and back (only built for non-ASCII text). */
   private byteToIdx: Uint32Array | undefined;
+  private idxToByte: Uint32Array | undefined;
   /** UTF-16 index of the first character of each line. */
   private readonly lineStarts: number[];
 
@@ -27,21 +28,25 @@ export class SourceText {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
 
-  private buildByteMap(): Uint32Array {
+  private buildByteMaps(): void {
     const map = new Uint32Array(this.byteLength + 1);
+    const back = new Uint32Array(this.text.length + 1);
     let b = 0;
     const t = this.text;
     for (let i = 0; i < t.length; ) {
       const cp = t.codePointAt(i)!;
       const units = cp > 0xffff ? 2 : 1;
       const bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-      // Every byte of a multi-byte character maps to the character's start.
+      // Every byte of a multi-byte character maps to the character's start (and both halves of a surrogate pair to its first byte).
       for (let k = 0; k < bytes; k++) map[b + k] = i;
+      for (let k = 0; k < units; k++) back[i + k] = b;
       b += bytes;
       i += units;
     }
     map[b] = t.length;
-    return map;
+    back[t.length] = b;
+    this.byteToIdx = map;
+    this.idxToByte = back;
   }
 
   /** UTF-16 index of a UTF-8 byte offset (clamped to the text). */
@@ -49,14 +54,17 @@ export class SourceText {
     if (byte <= 0) return 0;
     if (this.ascii) return Math.min(byte, this.text.length);
     if (byte >= this.byteLength) return this.text.length;
-    this.byteToIdx ??= this.buildByteMap();
-    return this.byteToIdx[byte]!;
+    if (!this.byteToIdx) this.buildByteMaps();
+    return this.byteToIdx![byte]!;
   }
 
   /** UTF-8 byte offset of a UTF-16 index. */
   byteOfIndex(index: number): number {
     if (this.ascii) return index;
-    return Buffer.byteLength(this.text.slice(0, index), 'utf8');
+    if (index <= 0) return 0;
+    if (index >= this.text.length) return this.byteLength;
+    if (!this.idxToByte) this.buildByteMaps();
+    return this.idxToByte![index]!;
   }
 
   /** UTF-16 index of the character `chars` code points after UTF-16 index `from`. */

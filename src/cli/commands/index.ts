@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { registerRun } from './run.js';
 import { registerCheck } from './check.js';
+import { registerExperiment } from './experiment.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerCheck];
+export const commands: RegisterCommand[] = [registerRun, registerCheck, registerExperiment];
