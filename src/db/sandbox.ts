@@ -40,7 +40,11 @@ function quoteLiteral(value: string): string {
  * computes the same password without storing it, and the sandbox role cannot learn the admin's.
  */
 function sandboxPassword(adminUrl: string): string {
-  return createHash('sha256').update('schemacrew-sandbox:' + adminUrl).digest('hex').slice(0, 32);
+  // Only the server and the admin's credentials count, not the database or query string: every
+  // process and every database on one server must arrive at the same password for the one role.
+  const u = new URL(adminUrl);
+  const key = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}@${u.hostname}:${u.port || 5432}`;
+  return createHash('sha256').update('schemacrew-sandbox:' + key).digest('hex').slice(0, 32);
 }
 
 function withCredentials(url: string, database: string, user: string, password: string): string {

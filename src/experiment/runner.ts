@@ -29,7 +29,7 @@ import { fakeResponder, mergeCatalogs, startFakeProvider } from './fake.js';
 import { prepareVariants, type VariantWorld } from './variants.js';
 import { MUTATIONS, rulesWithoutMutation } from './behaviours.js';
 import { writeExperimentReports, baselineDiff } from './report.js';
-import type { CellResult, ExperimentResults, TrialErrorFile, TrialFile, TrialKey, TrialSummary } from './types.js';
+import type { CellResult, ExperimentResults, TrialErrorFile, TrialFile, TrialKey, TrialSummary, TrialTimings } from './types.js';
 
 export interface RunExperimentOptions {
   spec: ExperimentSpec;
@@ -213,7 +213,10 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
 
   const personaIds = [...scenario.cast.keys()].filter((id) => !spec.slice.personas || spec.slice.personas.includes(id));
   const template = templateName(spec.id);
-  const lock = new CloneLock();
+  // Clones are serialised (no connection to the template may exist during a clone), and so is the
+  // pipeline's opening of each clone (it runs ALTER ROLE on the shared sandbox role).
+  const cloneLock = new CloneLock();
+  const openLock = new CloneLock();
   const ran = new Map<string, TrialFile>();
   const errors = new Map<string, TrialErrorFile>();
   let interrupted = false;
@@ -257,14 +260,32 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       };
       const runsDir = path.join(dir, 'runs');
       await rm(path.join(runsDir, key.id), { recursive: true, force: true });
-      const timings = { waitMs: 0, cloneMs: 0, runMs: 0, dropMs: 0, durationMs: 0 };
-      const w0 = performance.now();
-      const release = await lock.acquire();
-      timings.waitMs = performance.now() - w0;
+      const timings = { waitMs: 0, cloneMs: 0, lockMs: 0, runMs: 0, dropMs: 0, durationMs: 0 };
+      // Two FIFO locks, pipelined: a trial clones while the one before it opens its database.
+      const hold = async (l: CloneLock): Promise<() => void> => {
+        const w0 = performance.now();
+        const unlock = await l.acquire();
+        const l0 = performance.now();
+        timings.waitMs += l0 - w0;
+        let held = true;
+        return () => {
+          if (!held) return;
+          held = false;
+          timings.lockMs += performance.now() - l0;
+          unlock();
+        };
+      };
+      let release = () => {};
       let cloned = false;
       try {
-        timings.cloneMs = await cloneTemplate(server, template, database);
-        cloned = true;
+        const releaseClone = await hold(cloneLock);
+        try {
+          timings.cloneMs = await cloneTemplate(server, template, database);
+          cloned = true;
+        } finally {
+          releaseClone();
+        }
+        release = await hold(openLock);
         const r0 = performance.now();
         const outcome = await runRoadmap({
           scenario: world.scenario,
@@ -461,7 +482,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   return { dir, results, exitCode, failures, files };
 }
 
-function roundTimings(t: { waitMs: number; cloneMs: number; runMs: number; dropMs: number; durationMs: number }) {
+function roundTimings(t: TrialTimings): TrialTimings {
   const r = (v: number) => Math.round(v * 10) / 10;
-  return { waitMs: r(t.waitMs), cloneMs: r(t.cloneMs), runMs: r(t.runMs), dropMs: r(t.dropMs), durationMs: r(t.durationMs) };
+  return { waitMs: r(t.waitMs), cloneMs: r(t.cloneMs), lockMs: r(t.lockMs), runMs: r(t.runMs), dropMs: r(t.dropMs), durationMs: r(t.durationMs) };
 }

@@ -6,10 +6,12 @@ import type { EntryLeak, MetricValues, Stat } from './metrics.js';
 import type { GateResult } from './fail-if.js';
 
 export interface TrialTimings {
-  /** Waiting for the clone lock (other trials cloning or opening their database). */
+  /** Waiting for the clone and open locks (other trials cloning or opening their database). */
   waitMs: number;
   /** CREATE DATABASE … TEMPLATE. */
   cloneMs: number;
+  /** Time holding the locks: the clone, then the pipeline opening the new database. */
+  lockMs: number;
   /** The pipeline run (runRoadmap), from the clone to the run's reports. */
   runMs: number;
   dropMs: number;

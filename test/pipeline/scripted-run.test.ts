@@ -113,6 +113,22 @@ describe('scripted run of the TaskPilot roadmap', () => {
     expect(find('column-never-populated', 'comments')).toMatchObject({ entryId: 'day-13', fixedByEntryId: 'day-14-15' });
   });
 
+  it('flags every planted defect of the plan, and nothing the plan did not mean on its GOOD entries', () => {
+    // Lock and rewrite hazards are the checks' own business: the plan does not list them.
+    const hazards = new Set(['index-not-concurrent', 'not-null-without-default', 'volatile-default-rewrite', 'column-type-rewrite',
+      'constraint-without-not-valid', 'set-not-null-scan', 'destructive-drop', 'unique-constraint-without-index']);
+    for (const entry of scenario.roadmap) {
+      const record = outcome.record.entries.find((e) => e.entryId === entry.id)!;
+      const found = new Set(record.rounds.flatMap((r) => r.findings.map((f) => f.rule)));
+      for (const defect of entry.plantedDefects) expect(found, `${entry.id} should flag ${defect}`).toContain(defect);
+      if (entry.verdict === 'good') {
+        const allowed = new Set(entry.incidentalDefects ?? []);
+        const unexpected = [...found].filter((r) => !hazards.has(r) && !allowed.has(r));
+        expect(unexpected, `${entry.id} (GOOD) got ${unexpected.join(', ')}`).toEqual([]);
+      }
+    }
+  });
+
   it('writes the full run directory', async () => {
     const files = await readdir(outcome.dir);
     for (const f of ['events.jsonl', 'report.md', 'report.html', 'report.json', 'expected-findings.json', 'migrations']) {
