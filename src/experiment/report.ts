@@ -172,7 +172,7 @@ main{max-width:1280px;margin:0 auto}h1{font-size:24px;margin:0 0 6px}h2{font-siz
 th,td{border-bottom:1px solid #d1d9e0;padding:5px 7px;text-align:left;vertical-align:top}th{background:#f6f8fa;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}code{background:#f6f8fa;padding:1px 4px;border-radius:4px;font-size:12px}
 .fail{color:#cf222e;font-weight:600}.ok{color:#1a7f37}.charts{display:flex;flex-wrap:wrap;gap:18px}.chart-wrap{overflow-x:auto}
-.up{color:#1a7f37}.down{color:#cf222e}.muted{color:#59636e}`;
+.muted{color:#59636e}.scroll{overflow-x:auto}`;
 
 export function renderExperimentHtml(r: ExperimentResults): string {
   const e = r.experiment;
@@ -291,12 +291,12 @@ Cost $${r.totals.costUsd.toFixed(4)} (paid by this run $${r.totals.spentUsd.toFi
 <div class="charts">${charts.map((c) => `<div class="chart-wrap">${c}</div>`).join('\n')}</div>
 <h2>Cells</h2>
 <p class="muted">Mean ± standard deviation across seeds.</p>
-<table><thead><tr><th>cell</th><th class="num">trials</th>${head}</tr></thead><tbody>
+<div class="scroll"><table><thead><tr><th>cell</th><th class="num">trials</th>${head}</tr></thead><tbody>
 ${cellRows}
-</tbody></table>
+</tbody></table></div>
 ${personaRows ? `<h2>Error rate per persona</h2><table><thead><tr><th>cell</th><th>persona</th><th class="num">target</th><th class="num">planned</th><th class="num">achieved</th></tr></thead><tbody>\n${personaRows}\n</tbody></table>` : ''}
 ${gateRows ? `<h2>Gates</h2><table><thead><tr><th>gate</th><th>cell</th><th class="num">value</th><th>result</th></tr></thead><tbody>\n${gateRows}\n</tbody></table>` : ''}
-${r.baseline ? `<h2>Against baseline ${h(r.baseline.id)}</h2><p class="muted">Difference of cell means (this − baseline); rates in percentage points.</p><table><thead><tr><th>cell</th>${head}</tr></thead><tbody>\n${baselineRows}\n</tbody></table>${r.baseline.missing.length ? `<p class="muted">Not in the baseline: ${h(r.baseline.missing.join(', '))}</p>` : ''}` : ''}
+${r.baseline ? `<h2>Against baseline ${h(r.baseline.id)}</h2><p class="muted">Difference of cell means (this − baseline); rates in percentage points.</p><div class="scroll"><table><thead><tr><th>cell</th>${head}</tr></thead><tbody>\n${baselineRows}\n</tbody></table></div>${r.baseline.missing.length ? `<p class="muted">Not in the baseline: ${h(r.baseline.missing.join(', '))}</p>` : ''}` : ''}
 <h2>Trials</h2>
 <table><thead><tr><th>trial</th><th>status</th><th class="num">entries</th><th class="num">valid</th><th class="num">realised</th><th class="num">leak</th><th class="num">calibration</th><th class="num">cost</th><th class="num">time</th></tr></thead><tbody>
 ${trialRows}

@@ -378,7 +378,16 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
         if (cloned && !opts.keepDatabases) await dropDatabase(server, database).catch(() => undefined);
       }
     };
-    for (const k of todo) void queue.add(() => runOne(k));
+    // runOne records its own failures; anything that escapes it (a full disk…) fails that trial only.
+    const guarded = (k: TrialKey) =>
+      runOne(k).catch(async (err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        const now = new Date().toISOString();
+        errors.set(k.id, { ...k, status: 'error', error: message, startedAt: now, finishedAt: now });
+        await writeJsonAtomic(path.join(trialsDir, `${k.id}.error.json`), errors.get(k.id)).catch(() => undefined);
+        out(`[${++done}/${total}] ${k.id}  ERROR  ${message.split('\n')[0]}`);
+      });
+    for (const k of todo) void queue.add(() => guarded(k));
     await queue.onIdle();
   } finally {
     await providers.close();

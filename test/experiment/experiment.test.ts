@@ -211,6 +211,30 @@ describe('resume, cache, baseline, failures', () => {
     expect(await databasesLike(`scx_`)).not.toContain(trialDatabaseName('behaviours-again', 'planted__faithful__s4'));
   }, 60_000);
 
+  it('stops on a signal: finished trials are kept, the rest run on resume (exit 3)', async () => {
+    const small: ExperimentSpec = { ...spec, id: 'interrupted', slice: { fromDay: 1, toDay: 2 }, models: [spec.models[0]!], seeds: [4, 6], concurrency: 1, thresholds: [] };
+    const controller = new AbortController();
+    const stopped = await runExperiment({
+      spec: small,
+      server,
+      outDir,
+      cacheDir,
+      fakeServer: fake,
+      signal: controller.signal,
+      out: (l) => {
+        if (l.startsWith('[1/2]')) controller.abort();
+      },
+    });
+    expect(stopped.exitCode).toBe(3);
+    expect(stopped.results).toMatchObject({ interrupted: true, totals: { ok: 1, notRun: 1 } });
+    const resumed = await runExperiment({ spec: small, server, outDir, cacheDir, fakeServer: fake, out: () => {} });
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.results.trials.map((t) => [t.id, t.status, t.resumed])).toEqual([
+      ['planted__faithful__s4', 'ok', true],
+      ['planted__faithful__s6', 'ok', false],
+    ]);
+  }, 60_000);
+
   it('records a failing trial and carries on with the others; a resumed run retries it', async () => {
     const broken: ExperimentSpec = {
       ...spec,

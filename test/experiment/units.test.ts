@@ -1,7 +1,7 @@
 // The experiment's parts without a database: behaviours (mutations checked by the real static
 // checks), the leak detector, --fail-if, the experiment file's errors, the response cache, metrics.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -20,6 +20,7 @@ import { evaluateGates, holds, parseFailIf } from '../../src/experiment/fail-if.
 import { loadExperiment } from '../../src/experiment/config.js';
 import { CachedProvider, ResponseCache, cacheKey } from '../../src/experiment/cache.js';
 import { computeTrialMetrics, percentile, summarise, unknownMetric } from '../../src/experiment/metrics.js';
+import { prepareVariants } from '../../src/experiment/variants.js';
 
 let scenario: Scenario;
 let tmp: string;
@@ -247,6 +248,45 @@ describe('experiment file', () => {
     const yaml = await failure(`${ok}seeds: [1, 2\n`);
     expect(yaml.err.message).toMatch(/invalid YAML/);
     expect((await failure(`${ok}seeds: [1]\nrepeat: 2\n`)).err.line).toBe(4);
+  });
+});
+
+describe('variants', () => {
+  it('overlays a prompts folder on the base prompts and applies persona overrides', async () => {
+    const overlay = path.join(tmp, 'overlay');
+    await mkdir(path.join(overlay, 'partials'), { recursive: true });
+    const task = (await readFile(path.join(prompts, 'task.hbs'), 'utf8')).replace('Write the migration.', 'Write the migration, carefully.');
+    await writeFile(path.join(overlay, 'task.hbs'), task);
+    const f = path.join(tmp, 'variants.yaml');
+    await writeFile(
+      f,
+      'models:\n  - { name: f, provider: fake, behaviour: faithful }\nvariants:\n  - name: a\n  - name: b\n    prompts: overlay\n    temperature: 0.3\n    personas:\n      jordan: { errorRate: 0.9, tendencies: { fk-missing-index: 1 } }\n',
+    );
+    const spec = await loadExperiment(f, prompts);
+    const [a, b] = await prepareVariants(spec, scenario, path.join(tmp, 'work'));
+    expect(a!.promptsDir).toBe(prompts);
+    expect(b!.promptsDir).toBe(path.join(tmp, 'work', 'variants', 'b', 'prompts'));
+    expect(b!.prompts.source('task')).toContain('Write the migration, carefully.');
+    expect(b!.promptHashes.task).not.toBe(a!.promptHashes.task);
+    expect(b!.promptHashes['persona-system']).toBe(a!.promptHashes['persona-system']);
+    expect(b!.mistakes.size).toBe(a!.mistakes.size);
+    expect(b!.scenario.cast.get('jordan')).toMatchObject({ errorRate: 0.9, tendencies: { 'fk-missing-index': 1 } });
+    expect(a!.scenario.cast.get('jordan')!.errorRate).toBe(0.4);
+    expect(scenario.cast.get('jordan')!.errorRate).toBe(0.4);
+  });
+
+  it('names the line of an unknown persona and of an overlay that overrides nothing', async () => {
+    const f = path.join(tmp, 'variants-bad.yaml');
+    await writeFile(f, 'models:\n  - { name: f, provider: fake, behaviour: faithful }\nvariants:\n  - name: a\n    personas:\n      jordann: { errorRate: 0.9 }\n');
+    const err = await prepareVariants(await loadExperiment(f, prompts), scenario, path.join(tmp, 'work2')).catch((e: unknown) => e);
+    expect((err as InputError).message).toBe(`${f}:6: experiment: variants[0].personas: "jordann" is not in the cast of taskpilot (alex, sam, jordan, database-engineer, data-engineer)`);
+    const typo = path.join(tmp, 'typo');
+    await mkdir(typo, { recursive: true });
+    await writeFile(path.join(typo, 'taks.hbs'), 'x');
+    const g = path.join(tmp, 'variants-typo.yaml');
+    await writeFile(g, 'models:\n  - { name: f, provider: fake, behaviour: faithful }\nvariants:\n  - name: a\n    prompts: typo\n');
+    const err2 = await prepareVariants(await loadExperiment(g, prompts), scenario, path.join(tmp, 'work3')).catch((e: unknown) => e);
+    expect((err2 as InputError).message).toMatch(/:5: prompts overlay .*taks\.hbs overrides no template/);
   });
 });
 
