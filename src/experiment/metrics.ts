@@ -193,7 +193,7 @@ export function computeTrialMetrics(record: RunRecord, calls: CallRecord[], ctx:
   }
 
   // Error rate per persona against its target.
-  const metrics: MetricValues = {};
+  const perPersona: MetricValues = {};
   const errors: Record<string, string[]> = {};
   const cal: number[] = [];
   const faith: number[] = [];
@@ -207,9 +207,9 @@ export function computeTrialMetrics(record: RunRecord, calls: CallRecord[], ctx:
     errors[p.id] = err.map((e) => e.entryId);
     const rate = err.length / mine.length;
     const planned = mine.filter((e) => e.plan.defects.length > 0).length / mine.length;
-    metrics[`error_rate.${p.id}`] = rate;
-    metrics[`planned_rate.${p.id}`] = planned;
-    metrics[`target_rate.${p.id}`] = p.errorRate;
+    perPersona[`error_rate.${p.id}`] = rate;
+    perPersona[`planned_rate.${p.id}`] = planned;
+    perPersona[`target_rate.${p.id}`] = p.errorRate;
     cal.push(Math.abs(rate - p.errorRate));
     faith.push(Math.abs(rate - planned));
     plan.push(Math.abs(planned - p.errorRate));
@@ -217,7 +217,7 @@ export function computeTrialMetrics(record: RunRecord, calls: CallRecord[], ctx:
   const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : null);
   const latencies = calls.filter((c) => c.ok).map((c) => c.latencyMs);
 
-  Object.assign(metrics, {
+  const metrics: MetricValues = {
     entries: n,
     applied,
     failed,
@@ -248,7 +248,8 @@ export function computeTrialMetrics(record: RunRecord, calls: CallRecord[], ctx:
     latency_p95_ms: percentile(latencies, 95),
     cache_hits: extra.cacheHits,
     duration_ms: Math.round(extra.durationMs),
-  });
+    ...perPersona,
+  };
   return { metrics, leaks, errors };
 }
 

@@ -16,6 +16,7 @@ import type { LlmProvider } from '../llm/types.js';
 import type { FakeServer } from '../llm/fake-server.js';
 import type { DatabaseServer } from '../db/server.js';
 import { dropDatabase } from '../db/sandbox.js';
+import { redact } from '../report/events.js';
 import { InputError, SchemacrewError, ExitCode } from '../errors.js';
 import { packageVersion as defaultPackageVersion } from '../paths.js';
 import type { Scenario } from '../scenario/types.js';
@@ -42,6 +43,12 @@ export interface RunExperimentOptions {
   cacheDir?: string;
   /** Keep the trial databases and the template (default: dropped). */
   keepDatabases?: boolean;
+  /**
+   * Clone the trials from this database instead of building a template: it must have been made
+   * with buildTemplate() (or prepareScenarioDatabase) for the same scenario, and nothing may be
+   * connected to it. It is neither built nor dropped here (tests share one across experiments).
+   */
+  template?: string;
   /** Forget the finished trials of this experiment id and run them all again. */
   fresh?: boolean;
   /** Overrides the file's concurrency. */
@@ -212,7 +219,8 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   if (finished.size) out(`resuming ${spec.id}: ${finished.size} of ${keys.length} trials already finished (${path.relative(process.cwd(), trialsDir) || trialsDir})`);
 
   const personaIds = [...scenario.cast.keys()].filter((id) => !spec.slice.personas || spec.slice.personas.includes(id));
-  const template = templateName(spec.id);
+  const template = opts.template ?? templateName(spec.id);
+  const ownTemplate = opts.template === undefined;
   // Clones are serialised (no connection to the template may exist during a clone), and so is the
   // pipeline's opening of each clone (it runs ALTER ROLE on the shared sandbox role).
   const cloneLock = new CloneLock();
@@ -221,15 +229,17 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   const errors = new Map<string, TrialErrorFile>();
   let interrupted = false;
   let templateMs = 0;
+  let builtTemplate = false;
   let done = 0;
   const total = todo.length;
 
   try {
-    if (todo.length) {
+    if (todo.length && ownTemplate) {
       log(`preparing the template database ${template} (${scenario.name}: base schema and seed data)`);
       templateMs = (await buildTemplate(server, template, scenario, { ...(spec.scale !== undefined ? { scale: spec.scale } : {}), log })).ms;
-      out(`${spec.id}: ${total} trial(s) to run at concurrency ${opts.concurrency ?? spec.concurrency}; template ready in ${(templateMs / 1000).toFixed(1)}s`);
+      builtTemplate = true;
     }
+    if (todo.length) out(`${spec.id}: ${total} trial(s) to run at concurrency ${opts.concurrency ?? spec.concurrency}; template ${template} ready in ${(templateMs / 1000).toFixed(1)}s`);
     const queue = new PQueue({ concurrency: opts.concurrency ?? spec.concurrency });
     const runOne = async (key: TrialKey): Promise<void> => {
       if (opts.signal?.aborted) {
@@ -353,7 +363,8 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
           calls,
           record: outcome.record,
         };
-        await writeJsonAtomic(path.join(trialsDir, `${key.id}.json`), file);
+        // Secrets never reach a file (API-key shapes, URL passwords, the key variables' values).
+        await writeJsonAtomic(path.join(trialsDir, `${key.id}.json`), redact(file));
         await rm(path.join(trialsDir, `${key.id}.error.json`), { force: true });
         ran.set(key.id, file);
         const x = m.metrics;
@@ -371,7 +382,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
         }
         const message = err instanceof Error ? err.message : String(err);
         const file: TrialErrorFile = { ...key, status: 'error', error: message, startedAt, finishedAt: new Date().toISOString() };
-        await writeJsonAtomic(path.join(trialsDir, `${key.id}.error.json`), file);
+        await writeJsonAtomic(path.join(trialsDir, `${key.id}.error.json`), redact(file));
         errors.set(key.id, file);
         out(`[${++done}/${total}] ${key.id}  ERROR  ${message.split('\n')[0]}`);
       } finally {
@@ -384,14 +395,14 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
         const message = err instanceof Error ? err.message : String(err);
         const now = new Date().toISOString();
         errors.set(k.id, { ...k, status: 'error', error: message, startedAt: now, finishedAt: now });
-        await writeJsonAtomic(path.join(trialsDir, `${k.id}.error.json`), errors.get(k.id)).catch(() => undefined);
+        await writeJsonAtomic(path.join(trialsDir, `${k.id}.error.json`), redact(errors.get(k.id))).catch(() => undefined);
         out(`[${++done}/${total}] ${k.id}  ERROR  ${message.split('\n')[0]}`);
       });
     for (const k of todo) void queue.add(() => guarded(k));
     await queue.onIdle();
   } finally {
     await providers.close();
-    if (templateMs > 0 && !opts.keepDatabases) await dropTemplate(server, template).catch(() => undefined);
+    if (builtTemplate && !opts.keepDatabases) await dropTemplate(server, template).catch(() => undefined);
   }
   if (opts.signal?.aborted) interrupted = true;
 
@@ -475,7 +486,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
     gates,
     ...(baseline ? { baseline: baselineDiff(opts.baseline!, baseline, cells) } : {}),
   };
-  const files = await writeExperimentReports(dir, results);
+  const files = await writeExperimentReports(dir, redact(results));
 
   const failures: string[] = [];
   for (const g of gates.filter((x) => x.failed)) failures.push(`cell ${g.cell}: ${g.metric} = ${num(g.value, 4)} (fail-if "${g.expr}")`);

@@ -14,7 +14,7 @@ import { loadExperiment, type ExperimentSpec } from '../../src/experiment/config
 import { runExperiment, trialKeys, type ExperimentOutcome } from '../../src/experiment/runner.js';
 import { parseFailIf } from '../../src/experiment/fail-if.js';
 import { MUTATIONS, plantMistake } from '../../src/experiment/behaviours.js';
-import { ledgerRows, templateName, trialDatabaseName } from '../../src/experiment/databases.js';
+import { dropTemplate, ledgerRows, templateName, trialDatabaseName } from '../../src/experiment/databases.js';
 import type { TrialFile } from '../../src/experiment/types.js';
 import { testServer } from '../helpers/scenario.js';
 
@@ -29,6 +29,9 @@ let spec: ExperimentSpec;
 let main: ExperimentOutcome;
 let mainLines: string[];
 const keep: string[] = [];
+// The main run keeps its template (keepDatabases); the follow-up experiments clone from it rather
+// than building their own. The resume test, last, rebuilds and drops it.
+const shared = templateName('behaviours');
 
 // Every engineer makes a mistake 60% of the time, drawn from the rules the behaviours can plant.
 // Days 1-8: the GOOD entries (Defects: none) get the drawn mistakes; seeds 4 and 6 draw
@@ -83,14 +86,13 @@ beforeAll(async () => {
     failIf: [parseFailIf('leak_rate > 0')],
     out: (l) => mainLines.push(l),
   });
-  keep.push(...trialKeys(spec).map((k) => trialDatabaseName(spec.id, k.id)), templateName(spec.id));
+  keep.push(...trialKeys(spec).map((k) => trialDatabaseName(spec.id, k.id)));
 }, 120_000);
 
 afterAll(async () => {
   await fake?.close();
   for (const d of keep) await dropDatabase(server, d).catch(() => undefined);
-  await withClient(server.adminUrl, (c) => c.query(`ALTER DATABASE "${templateName('behaviours')}" IS_TEMPLATE false`)).catch(() => undefined);
-  await dropDatabase(server, templateName('behaviours')).catch(() => undefined);
+  await dropTemplate(server, shared).catch(() => undefined);
   await rm(tmp, { recursive: true, force: true });
 });
 
@@ -175,29 +177,10 @@ describe('the three behaviours as three models', () => {
 });
 
 describe('resume, cache, baseline, failures', () => {
-  it('skips finished trials on a second run, and runs only a missing one', async () => {
-    const before = fake.requests.length;
-    const lines: string[] = [];
-    const again = await runExperiment({ spec, server, outDir, cacheDir, fakeServer: fake, out: (l) => lines.push(l) });
-    expect(lines[0]).toBe(`resuming behaviours: 6 of 6 trials already finished (${path.relative(process.cwd(), path.join(outDir, 'behaviours', 'trials'))})`);
-    expect(again.results.totals).toMatchObject({ ok: 6, resumed: 6, calls: 0 });
-    expect(fake.requests.length).toBe(before);
-
-    await rm(path.join(outDir, 'behaviours', 'trials', 'planted__never__s6.json'));
-    const third = await runExperiment({ spec, server, outDir, cacheDir, fakeServer: fake, out: () => {} });
-    expect(third.results.trials.filter((t) => !t.resumed).map((t) => t.id)).toEqual(['planted__never__s6']);
-    // Answered from the response cache: the fake server saw nothing new.
-    expect(fake.requests.length).toBe(before);
-    expect((await trial('planted__never__s6')).cache).toMatchObject({ misses: 0 });
-    // Dropped afterwards (keepDatabases off): no clone and no template left.
-    expect(await databasesLike(trialDatabaseName(spec.id, 'planted__never__s6'))).toEqual([]);
-    expect(await databasesLike(templateName(spec.id))).toEqual([]);
-  }, 60_000);
-
   it('re-runs from the cache with zero requests to the fake server, same metrics; --baseline diffs to zero', async () => {
     const before = fake.requests.length;
     const copy: ExperimentSpec = { ...spec, id: 'behaviours-again', models: spec.models.filter((m) => m.name === 'faithful'), seeds: [4] };
-    const again = await runExperiment({ spec: copy, server, outDir, cacheDir, fakeServer: fake, baseline: 'behaviours', out: () => {} });
+    const again = await runExperiment({ spec: copy, server, outDir, cacheDir, fakeServer: fake, template: shared, baseline: 'behaviours', out: () => {} });
     expect(fake.requests.length).toBe(before);
     const t = await trial('planted__faithful__s4', path.join(outDir, 'behaviours-again'));
     const first = await trial('planted__faithful__s4');
@@ -220,6 +203,7 @@ describe('resume, cache, baseline, failures', () => {
       outDir,
       cacheDir,
       fakeServer: fake,
+      template: shared,
       signal: controller.signal,
       out: (l) => {
         if (l.startsWith('[1/2]')) controller.abort();
@@ -227,7 +211,7 @@ describe('resume, cache, baseline, failures', () => {
     });
     expect(stopped.exitCode).toBe(3);
     expect(stopped.results).toMatchObject({ interrupted: true, totals: { ok: 1, notRun: 1 } });
-    const resumed = await runExperiment({ spec: small, server, outDir, cacheDir, fakeServer: fake, out: () => {} });
+    const resumed = await runExperiment({ spec: small, server, outDir, cacheDir, fakeServer: fake, template: shared, out: () => {} });
     expect(resumed.exitCode).toBe(0);
     expect(resumed.results.trials.map((t) => [t.id, t.status, t.resumed])).toEqual([
       ['planted__faithful__s4', 'ok', true],
@@ -248,7 +232,7 @@ describe('resume, cache, baseline, failures', () => {
       thresholds: [],
     };
     const lines: string[] = [];
-    const r = await runExperiment({ spec: broken, server, outDir, cacheDir, fakeServer: fake, env: {}, out: (l) => lines.push(l) });
+    const r = await runExperiment({ spec: broken, server, outDir, cacheDir, fakeServer: fake, template: shared, env: {}, out: (l) => lines.push(l) });
     expect(r.results.trials.map((t) => [t.id, t.status])).toEqual([
       ['planted__faithful__s4', 'ok'],
       ['planted__down__s4', 'error'],
@@ -259,10 +243,29 @@ describe('resume, cache, baseline, failures', () => {
     expect(lines.some((l) => /planted__down__s4  ERROR/.test(l))).toBe(true);
     const files = await readdir(path.join(outDir, 'with-broken', 'trials'));
     expect(files.sort()).toEqual(['planted__down__s4.error.json', 'planted__faithful__s4.json']);
-    const again = await runExperiment({ spec: broken, server, outDir, cacheDir, fakeServer: fake, env: {}, out: () => {} });
+    const again = await runExperiment({ spec: broken, server, outDir, cacheDir, fakeServer: fake, template: shared, env: {}, out: () => {} });
     expect(again.results.trials.map((t) => [t.id, t.status, t.resumed])).toEqual([
       ['planted__faithful__s4', 'ok', true],
       ['planted__down__s4', 'error', false],
     ]);
+  }, 60_000);
+
+  it('skips finished trials on a second run, and runs only a missing one', async () => {
+    const before = fake.requests.length;
+    const lines: string[] = [];
+    const again = await runExperiment({ spec, server, outDir, cacheDir, fakeServer: fake, out: (l) => lines.push(l) });
+    expect(lines[0]).toBe(`resuming behaviours: 6 of 6 trials already finished (${path.relative(process.cwd(), path.join(outDir, 'behaviours', 'trials'))})`);
+    expect(again.results.totals).toMatchObject({ ok: 6, resumed: 6, calls: 0 });
+    expect(fake.requests.length).toBe(before);
+
+    await rm(path.join(outDir, 'behaviours', 'trials', 'planted__never__s6.json'));
+    const third = await runExperiment({ spec, server, outDir, cacheDir, fakeServer: fake, out: () => {} });
+    expect(third.results.trials.filter((t) => !t.resumed).map((t) => t.id)).toEqual(['planted__never__s6']);
+    // Answered from the response cache: the fake server saw nothing new.
+    expect(fake.requests.length).toBe(before);
+    expect((await trial('planted__never__s6')).cache).toMatchObject({ misses: 0 });
+    // Dropped afterwards (keepDatabases off): no clone and no template left.
+    expect(await databasesLike(trialDatabaseName(spec.id, 'planted__never__s6'))).toEqual([]);
+    expect(await databasesLike(templateName(spec.id))).toEqual([]);
   }, 60_000);
 });
