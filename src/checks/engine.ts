@@ -20,11 +20,14 @@ import {
   type RuleContext,
   type RuleHit,
   type Severity,
+  type RuleCategory,
 } from './types.js';
 
 export interface Finding {
   rule: string;
   severity: 'blocking' | 'advisory';
+  /** 'defect' (schema left worse), 'hazard' (locks/rewrites while applying), 'gate' (cannot/must not run). */
+  category: RuleCategory;
   statement: number;
   line: number;
   column: number;
@@ -248,7 +251,7 @@ function toFinding(ctx: RuleContext, rule: Rule, severity: Severity, hit: RuleHi
     line = pos.line;
     column = pos.column;
   }
-  const f: Finding = { rule: rule.id, severity, statement: hit.statement, line, column, message: hit.message };
+  const f: Finding = { rule: rule.id, severity, category: rule.category, statement: hit.statement, line, column, message: hit.message };
   if (hit.hint) f.hint = hit.hint;
   if (hit.objects?.length) f.objects = hit.objects;
   return f;
@@ -295,6 +298,7 @@ export async function runCheck(
       findings.push({
         rule: 'apply-error',
         severity: applyErrorSeverity,
+        category: 'gate',
         statement: parsed.error.statement,
         ...pos,
         message: `syntax error (SQLSTATE 42601): ${parsed.error.message}`,
@@ -347,6 +351,7 @@ export async function runCheck(
         const f: Finding = {
           rule: 'apply-error',
           severity: applyErrorSeverity,
+          category: 'gate',
           statement: a.statement,
           ...pos,
           message: `statement ${a.statement} fails (SQLSTATE ${a.sqlstate}): ${a.message}`,

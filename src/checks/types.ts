@@ -51,9 +51,17 @@ export interface RuleHit {
   objects?: string[];
 }
 
+/**
+ * What kind of finding a rule makes: 'defect' (the schema is worse afterwards: what personas plant
+ * and monitoring tools find), 'hazard' (applying it locks or rewrites a live table: a property of
+ * the change, not of the schema left behind), 'gate' (it cannot or must not run at all).
+ */
+export type RuleCategory = 'defect' | 'hazard' | 'gate';
+
 export interface Rule {
   id: string;
   severity: Severity;
+  category: RuleCategory;
   doc: RuleDoc;
   /**
    * 'static': the AST alone decides (runs before the catalog pass; works with no database).

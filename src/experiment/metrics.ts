@@ -7,25 +7,16 @@ import type { MistakeCatalog } from '../plan/mistakes.js';
 import type { RoadmapEntry } from '../scenario/types.js';
 import type { CallRecord } from './metering.js';
 import { detectLeaks, type LeakHit } from './leaks.js';
+import { HAZARD_RULES, RULE_CATEGORIES } from '../checks/categories.js';
 
-/**
- * Lock and rewrite hazards (migration-safety rules). They are advisory like the design rules, but
- * reference SQL trips them all the time (any plain CREATE INDEX on an existing table), so they are
- * not counted as unintended defects nor as persona errors unless the plan asked for one; they are
- * counted on their own in hazards_per_entry.
- */
-export const HAZARD_RULES: readonly string[] = [
-  'index-not-concurrent',
-  'not-null-without-default',
-  'volatile-default-rewrite',
-  'column-type-rewrite',
-  'constraint-without-not-valid',
-  'set-not-null-scan',
-  'destructive-drop',
-];
+// Lock and rewrite hazards (migration-safety rules, src/checks/categories.ts). They are advisory like
+// the design rules, but reference SQL trips them all the time (any plain CREATE INDEX on an existing
+// table), so they are not counted as unintended defects nor as persona errors unless the plan asked
+// for one; they are counted on their own in hazards_per_entry.
+export { HAZARD_RULES };
 
-/** Planned defects that can never show up among the realised (advisory) ones: the change is meant to fail. */
-export const UNREALISABLE_RULES: readonly string[] = ['apply-error', 'transaction-control', 'unsafe-statement'];
+/** Planned defects that can never show up among the realised (advisory) ones: gate rules, the change is meant to fail. */
+export const UNREALISABLE_RULES: readonly string[] = [...RULE_CATEGORIES].filter(([, c]) => c === 'gate').map(([id]) => id);
 
 export interface MetricInfo {
   name: string;

@@ -473,6 +473,7 @@ async function processEntry(ctx: EntryContext, entry: RoadmapEntry, position: nu
   );
   record.reviewerCaught = plan.defects.filter((d) => mentioned.has(d));
   record.realisedDefects = final ? realised(final.findings) : [];
+  record.hazards = final ? realised(final.findings.filter((f) => f.category === 'hazard')) : [];
 
   const finish = (status: EntryRecord['status'], reason: string) => {
     record.status = status;
@@ -501,6 +502,7 @@ async function processEntry(ctx: EntryContext, entry: RoadmapEntry, position: nu
         delete record.appliedSql;
         finish('failed', `${outcome.error.sqlstate}: ${outcome.error.message}`);
         record.realisedDefects = [];
+        record.hazards = [];
         await recordUnapplied(ctx.db, opts.runId, record, 'failed');
       } else {
         finish('failed', `partial apply: ${outcome.executed} statement(s) ran before ${outcome.error.sqlstate}: ${outcome.error.message}`);
@@ -510,6 +512,7 @@ async function processEntry(ctx: EntryContext, entry: RoadmapEntry, position: nu
     const status = decision.action === 'fail' ? 'failed' : 'rejected';
     finish(status, decision.reason);
     record.realisedDefects = [];
+    record.hazards = [];
     if (!opts.dryRun) await recordUnapplied(ctx.db, opts.runId, record, status);
   }
   events.emit('entry_finished', {

@@ -145,8 +145,10 @@ export function formatEntryLine(entry: EntryRecord, options: { color?: boolean }
   const planned = new Set(entry.plan.defects);
   const caught = new Set(entry.reviewerCaught);
   const landed = entry.status === 'applied' ? entry.realisedDefects : [];
+  const hazards = new Set(entry.hazards ?? []);
   const notes = landed.map((d) => {
-    const tags = [planned.has(d) ? 'planned' : 'unplanned', ...(caught.has(d) ? ['caught'] : [])];
+    const kind = planned.has(d) ? 'planned' : hazards.has(d) ? 'hazard' : 'unplanned';
+    const tags = [kind, ...(caught.has(d) ? ['caught'] : [])];
     return `${planned.has(d) ? pc.yellow(d) : pc.magenta(d)} (${tags.join(', ')})`;
   });
   for (const d of plannedNotRealised(entry)) notes.push(pc.dim(`${d} (planned, not landed${caught.has(d) ? ', caught' : ''})`));

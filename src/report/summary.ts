@@ -24,7 +24,9 @@ export function attempted(e: EntryRecord): boolean {
 
 /** Did the applied SQL carry at least one advisory defect? */
 export function realised(e: EntryRecord): boolean {
-  return e.status === 'applied' && e.realisedDefects.length > 0;
+  // An unplanned lock hazard (a plain CREATE INDEX, say) is not a persona's mistake left in the schema.
+  const hazards = new Set(e.hazards ?? []);
+  return e.status === 'applied' && e.realisedDefects.some((d) => !hazards.has(d) || e.plan.defects.includes(d));
 }
 
 /**

@@ -73,8 +73,10 @@ export interface EntryRecord {
   status: EntryStatus;
   /** One line: why it ended that way (the gate's reason, Postgres's error…). */
   reason: string;
-  /** Rule ids the checks found in the final SQL (advisory defects only). */
+  /** Rule ids the checks found in the final SQL (advisory findings: defects and hazards). */
   realisedDefects: string[];
+  /** Those of realisedDefects that are lock/rewrite hazards of applying the change, not defects left in the schema. */
+  hazards?: string[];
   /** Planned defects that the reviewer named. */
   reviewerCaught: string[];
   /** Final migration as applied (absent unless applied). */

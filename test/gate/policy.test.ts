@@ -5,6 +5,7 @@ import type { Finding } from '../../src/checks/engine.js';
 const finding = (rule: string, severity: Finding['severity'], message = `${rule} found`): Finding => ({
   rule,
   severity,
+  category: severity === 'blocking' ? 'gate' : 'defect',
   statement: 0,
   line: 1,
   column: 1,

@@ -9,6 +9,7 @@ const tokens = (input: number, output: number, cachedInput = 0) => ({ input, out
 
 const finding = (f: Partial<Finding> & Pick<Finding, 'rule' | 'message'>): Finding => ({
   severity: 'advisory',
+  category: 'defect',
   statement: 1,
   line: 1,
   column: 1,

@@ -6,6 +6,7 @@ import { defineRule } from '../types.js';
 export default defineRule({
   id: 'apply-error',
   severity: 'blocking',
+  category: 'gate',
   needs: 'catalog',
   doc: {
     summary: 'Postgres rejects the migration: a syntax error, or a statement that fails against the current schema.',

@@ -16,6 +16,7 @@ function checkValues(expr: AstNode, column: string): string[] | undefined {
 export default defineRule({
   id: 'boolean-as-text',
   severity: 'advisory',
+  category: 'defect',
   needs: 'static',
   doc: {
     summary: 'A text, varchar or char column used as a boolean: an is_/has_/can_ name, a \'true\'/\'false\' default, or a CHECK limited to true/false-like strings.',

@@ -14,6 +14,7 @@ function large(col: ColInfo): boolean {
 export default defineRule({
   id: 'btree-on-large-text',
   severity: 'advisory',
+  category: 'defect',
   needs: 'catalog',
   doc: {
     summary: 'A btree index on a column of unbounded text, varchar without a length (or over 1000), jsonb or bytea. Hash indexes and expression indexes (md5(col), lower(col)) are fine.',

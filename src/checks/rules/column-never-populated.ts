@@ -29,6 +29,7 @@ function backfilled(ctx: RuleContext, table: string, column: string): boolean {
 export default defineRule({
   id: 'column-never-populated',
   severity: 'advisory',
+  category: 'defect',
   needs: 'catalog',
   doc: {
     summary: 'A tsvector (derived) column added without a generated expression, a default, a trigger on the table that could set it, or a backfill UPDATE in the migration.',

@@ -9,6 +9,7 @@ const USUALLY_NO_REWRITE = new Set(['text', 'varchar']);
 export default defineRule({
   id: 'column-type-rewrite',
   severity: 'advisory',
+  category: 'hazard',
   needs: 'catalog',
   doc: {
     summary: 'ALTER COLUMN ... TYPE on an existing table that rewrites the table (seen as a relfilenode change in the check transaction; without a database: any type change with USING or to a non-text type).',

@@ -7,6 +7,7 @@ import { alterTableCmds, tableFacts } from '../rule-helpers.js';
 export default defineRule({
   id: 'constraint-without-not-valid',
   severity: 'advisory',
+  category: 'hazard',
   needs: 'catalog',
   doc: {
     summary: 'ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY or CHECK on an existing table without NOT VALID.',

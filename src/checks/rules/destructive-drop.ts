@@ -6,6 +6,7 @@ import { alterTableCmds, tableFacts } from '../rule-helpers.js';
 export default defineRule({
   id: 'destructive-drop',
   severity: 'advisory',
+  category: 'hazard',
   needs: 'catalog',
   doc: {
     summary: 'DROP TABLE, ALTER TABLE ... DROP COLUMN, or dropping a partition without detaching it first. DROP TABLE IF EXISTS of a table that is not there is still reported: the intent is destructive.',

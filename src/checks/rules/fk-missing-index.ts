@@ -6,6 +6,7 @@ import { indexName, list, locateColumnOrConstraint, sameRel, staticForeignKeys, 
 export default defineRule({
   id: 'fk-missing-index',
   severity: 'advisory',
+  category: 'defect',
   needs: 'catalog',
   doc: {
     summary: 'A foreign key created by the migration has no index whose leading columns are the key’s columns.',

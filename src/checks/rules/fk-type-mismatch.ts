@@ -19,6 +19,7 @@ function impliedTable(snap: Snapshot, column: string, schema: string | undefined
 export default defineRule({
   id: 'fk-type-mismatch',
   severity: 'advisory',
+  category: 'defect',
   needs: 'catalog',
   doc: {
     summary: 'A foreign key column (or a <table>_id column that refers to a table by name) whose type differs from the referenced key’s type.',

@@ -7,6 +7,7 @@ import { tableFacts } from '../rule-helpers.js';
 export default defineRule({
   id: 'index-not-concurrent',
   severity: 'advisory',
+  category: 'hazard',
   needs: 'catalog',
   doc: {
     summary: 'CREATE INDEX without CONCURRENTLY on a table that already existed.',

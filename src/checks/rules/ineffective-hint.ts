@@ -6,6 +6,7 @@ const HINT = /\/\*\+\s*([A-Za-z]+)\s*\(/;
 export default defineRule({
   id: 'ineffective-hint',
   severity: 'advisory',
+  category: 'defect',
   needs: 'static',
   doc: {
     summary: 'An optimizer hint comment (/*+ IndexScan(...) */, Oracle / pg_hint_plan style). Postgres has no hints and pg_hint_plan is not installed, so it is ignored.',

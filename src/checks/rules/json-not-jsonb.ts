@@ -4,6 +4,7 @@ import { defineRule } from '../types.js';
 export default defineRule({
   id: 'json-not-jsonb',
   severity: 'advisory',
+  category: 'defect',
   needs: 'static',
   doc: {
     summary: 'A column the migration declares (or converts) as json rather than jsonb.',

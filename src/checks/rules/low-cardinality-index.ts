@@ -41,6 +41,7 @@ function lowCardinality(snap: Snapshot, col: ColInfo): string | undefined {
 export default defineRule({
   id: 'low-cardinality-index',
   severity: 'advisory',
+  category: 'defect',
   needs: 'catalog',
   doc: {
     summary:

@@ -11,6 +11,7 @@ function servesConcurrentRefresh(i: IndexInfo): boolean {
 export default defineRule({
   id: 'matview-no-unique-index',
   severity: 'advisory',
+  category: 'defect',
   needs: 'catalog',
   doc: {
     summary: 'A materialized view created (or changed) by the migration has no unique index on plain columns at the end of it.',

@@ -6,6 +6,7 @@ import { tableFacts } from '../rule-helpers.js';
 export default defineRule({
   id: 'not-null-without-default',
   severity: 'advisory',
+  category: 'hazard',
   needs: 'catalog',
   doc: {
     summary: 'ALTER TABLE ... ADD COLUMN ... NOT NULL without a DEFAULT on an existing table.',

@@ -6,6 +6,7 @@ import { rangeVarName, walkObjects } from '../ast.js';
 export default defineRule({
   id: 'partition-missing-default',
   severity: 'advisory',
+  category: 'defect',
   needs: 'catalog',
   doc: {
     summary: 'A RANGE or LIST partitioned table created or changed by the migration has no DEFAULT partition at the end of it.',

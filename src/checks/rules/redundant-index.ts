@@ -18,6 +18,7 @@ function label(i: { name: string; unique: boolean; primary: boolean; constraint:
 export default defineRule({
   id: 'redundant-index',
   severity: 'advisory',
+  category: 'defect',
   needs: 'catalog',
   doc: {
     summary: 'An index made redundant by another index on the same table (postgres_ai H004): its columns and operator classes are a leading prefix of the other’s, same access method, same expressions and predicate.',

@@ -31,6 +31,7 @@ function proven(ctx: RuleContext, a: AlterCmd, cmds: AlterCmd[]): boolean {
 export default defineRule({
   id: 'set-not-null-scan',
   severity: 'advisory',
+  category: 'hazard',
   needs: 'catalog',
   doc: {
     summary: 'ALTER COLUMN ... SET NOT NULL on an existing table without a validated CHECK (col IS NOT NULL) that proves it.',

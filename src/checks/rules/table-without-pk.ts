@@ -7,6 +7,7 @@ import { staticIndexes } from '../rule-helpers.js';
 export default defineRule({
   id: 'table-without-pk',
   severity: 'advisory',
+  category: 'defect',
   needs: 'catalog',
   doc: {
     summary: 'A table created by the migration has no primary key.',

@@ -8,6 +8,7 @@ const TENANT_COLUMNS = ['organization_id', 'company_id', 'tenant_id', 'workspace
 export default defineRule({
   id: 'tenant-unique-missing-tenant',
   severity: 'advisory',
+  category: 'defect',
   needs: 'catalog',
   doc: {
     summary: 'A UNIQUE constraint or unique index (primary key excluded) on a tenant-scoped table (not a materialized view) (one with organization_id / company_id / tenant_id) that does not include the tenant column.',

@@ -4,6 +4,7 @@ import { defineRule } from '../types.js';
 export default defineRule({
   id: 'timestamp-without-tz',
   severity: 'advisory',
+  category: 'defect',
   needs: 'static',
   doc: {
     summary: 'A column the migration declares as timestamp without time zone.',

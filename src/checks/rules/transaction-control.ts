@@ -7,6 +7,7 @@ import { defineRule, type RuleHit } from '../types.js';
 export default defineRule({
   id: 'transaction-control',
   severity: 'blocking',
+  category: 'gate',
   needs: 'static',
   blocksExecution: true,
   doc: {

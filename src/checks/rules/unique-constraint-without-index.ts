@@ -10,6 +10,7 @@ const KINDS: Record<string, string> = { CONSTR_UNIQUE: 'UNIQUE', CONSTR_PRIMARY:
 export default defineRule({
   id: 'unique-constraint-without-index',
   severity: 'advisory',
+  category: 'hazard',
   needs: 'catalog',
   doc: {
     summary: 'ALTER TABLE ... ADD CONSTRAINT ... UNIQUE / PRIMARY KEY / EXCLUDE on an existing table without USING INDEX: the index is built inside the ALTER TABLE.',

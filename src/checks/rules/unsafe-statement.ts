@@ -153,6 +153,7 @@ const TEXT_PATTERNS: [RegExp, string][] = [
 export default defineRule({
   id: 'unsafe-statement',
   severity: 'blocking',
+  category: 'gate',
   needs: 'static',
   blocksExecution: true,
   doc: {

@@ -36,6 +36,7 @@ function usesUuid(expr: AstNode): boolean {
 export default defineRule({
   id: 'uuid-as-text',
   severity: 'advisory',
+  category: 'defect',
   needs: 'catalog',
   doc: {
     summary: 'A text, varchar or char column that holds UUIDs: char(36)/varchar(36), an *_id column of a text type in a schema keyed by uuid, or a uuid-generating default.',

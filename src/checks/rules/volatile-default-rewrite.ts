@@ -31,6 +31,7 @@ function volatileReason(def: AstNode, typeName: string | undefined): string | un
 export default defineRule({
   id: 'volatile-default-rewrite',
   severity: 'advisory',
+  category: 'hazard',
   needs: 'catalog',
   doc: {
     summary: 'ADD COLUMN on an existing table with a volatile default (random(), gen_random_uuid(), clock_timestamp(), nextval/serial), an identity or a stored generated column: Postgres rewrites the whole table. A constant default is fine since Postgres 11.',

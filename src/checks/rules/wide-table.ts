@@ -5,6 +5,7 @@ import { rangeVarName } from '../ast.js';
 export default defineRule({
   id: 'wide-table',
   severity: 'advisory',
+  category: 'defect',
   needs: 'catalog',
   doc: {
     summary:
