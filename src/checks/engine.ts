@@ -169,15 +169,14 @@ async function catalogPass(parsed: ParsedMigration, opts: CheckOptions, skip: Se
     outcome.profile[name] = (outcome.profile[name] ?? 0) + now - mark;
     mark = now;
   };
-  const client = new pg.Client({ connectionString: opts.connectionString, application_name: 'schemacrew-check' });
-  // A server-side error on the idle connection must not crash the process.
-  client.on('error', () => undefined);
+  let client: pg.PoolClient;
   try {
-    await client.connect();
+    client = await poolFor(opts.connectionString!).connect();
     lap('connect');
   } catch (err) {
     throw new SchemacrewError(`checks: cannot connect to the target database: ${(err as Error).message}`, ExitCode.BadInput);
   }
+  let reusable = true;
   try {
     // One round trip: the transaction and its limits.
     await client.query(
@@ -233,13 +232,47 @@ async function catalogPass(parsed: ParsedMigration, opts: CheckOptions, skip: Se
       outcome.data = { before, after, effects, rows };
     }
   } finally {
-    // Always ROLLBACK: nothing of a checked migration survives the check. The connection then
-    // closes in the background (closing it would roll back too).
-    await client.query('ROLLBACK').catch(() => undefined);
+    // Always ROLLBACK: nothing of a checked migration survives the check. Then what a rollback does
+    // not undo (session advisory locks, cursors, LISTEN, PREPAREd statements of the migration) is
+    // dropped before the connection goes back to the pool — but not with DISCARD ALL, which would
+    // also drop the client's own named statements behind its back. On any failure the connection
+    // is thrown away instead.
+    try {
+      await client.query('ROLLBACK');
+      await client.query('SELECT pg_advisory_unlock_all(); RESET ALL; CLOSE ALL; UNLISTEN *');
+      const prepared = await client.query<{ name: string }>('SELECT name FROM pg_prepared_statements WHERE from_sql');
+      for (const p of prepared.rows) await client.query(`DEALLOCATE ${quoteIdent(p.name)}`);
+    } catch {
+      reusable = false;
+    }
     lap('rollback');
-    void client.end().catch(() => undefined);
+    client.release(!reusable);
   }
   return outcome;
+}
+
+/**
+ * One small pool per target: a checked migration costs a connection and a cold catalog cache
+ * otherwise (about half of the catalog pass). Idle connections close after a few seconds and never
+ * keep the process alive.
+ */
+const pools = new Map<string, pg.Pool>();
+function poolFor(connectionString: string): pg.Pool {
+  let pool = pools.get(connectionString);
+  if (!pool) {
+    pool = new pg.Pool({ connectionString, application_name: 'schemacrew-check', max: 4, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
+    // A server-side error on an idle connection (a dropped database, say) must not crash the process.
+    pool.on('error', () => undefined);
+    pools.set(connectionString, pool);
+  }
+  return pool;
+}
+
+/** Closes the checks' connection pools (tests and long-lived callers that drop databases). */
+export async function closeCheckPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.allSettled(all.map((p) => p.end()));
 }
 
 function toFinding(ctx: RuleContext, rule: Rule, severity: Severity, hit: RuleHit): Finding {

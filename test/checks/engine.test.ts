@@ -55,6 +55,25 @@ describe('positions', () => {
 });
 
 describe('catalog pass', () => {
+  it('leaves no session state on its pooled connection: advisory locks, prepared statements, settings', async () => {
+    const sql = `PREPARE sc_probe AS SELECT 1;\nSELECT pg_advisory_lock(4242);\nSET work_mem = '77MB';`;
+    for (let i = 0; i < 3; i++) {
+      const r = await check(sql);
+      // A PREPARE left behind by the previous check would make this one fail ("already exists").
+      expect(r.findings.filter((f) => f.rule === 'apply-error')).toEqual([]);
+    }
+    const other = new pg.Client({ connectionString: sb.sandboxUrl });
+    await other.connect();
+    try {
+      const { rows } = await other.query('SELECT pg_try_advisory_lock(4242) AS got');
+      expect(rows[0].got).toBe(true);
+    } finally {
+      await other.end();
+    }
+    const r = await check(`SELECT current_setting('work_mem') AS w;`);
+    expect(r.findings).toEqual([]);
+  });
+
   const snapshot = async () => {
     const q = await sb.admin.query(
       `SELECT (SELECT json_agg(c.relname || ':' || c.relkind::text || ':' || c.relfilenode || ':' || c.relnatts ORDER BY c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1) AS rels,
