@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { loadScenario, scenarioDir } from '../scenario/scenario.js';
-import { openServer, stopAllEmbedded } from '../db/server.js';
+import { openServer } from '../db/server.js';
+import { takeOverSignals } from '../db/graceful-stop.js';
 import { PromptLibrary } from '../agents/prompts.js';
 import { loadMistakeCatalog } from '../plan/mistakes.js';
 import { GatePolicySchema } from '../gate/policy.js';
@@ -130,20 +131,7 @@ export async function launchRun(flags: RunFlags, env: NodeJS.ProcessEnv = proces
 
   // First Ctrl-C / SIGTERM: stop at the next safe point (the entry in flight is abandoned, never
   // half-applied) and write the reports; a second one stops the database and exits at once.
-  const controller = new AbortController();
-  const previous = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      void stopAllEmbedded().finally(() => process.exit(ExitCode.Stopped));
-      return;
-    }
-    log(`\n${sig}: stopping after the current step; the entry in flight is not applied; resume with --continue`);
-    controller.abort();
-  };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.removeAllListeners(sig);
-    process.on(sig, onSignal);
-  }
+  const stop = takeOverSignals((sig) => log(`\n${sig}: stopping after the current step; the entry in flight is not applied; resume with --continue`));
   let progress: ReturnType<typeof createProgress> | undefined;
   try {
     const observer: RunObserver = {
@@ -185,7 +173,7 @@ export async function launchRun(flags: RunFlags, env: NodeJS.ProcessEnv = proces
       dryRun: Boolean(flags.dryRun),
       ...((flags.maxCost ?? config.maxCostUsd) !== undefined ? { maxCostUsd: (flags.maxCost ?? config.maxCostUsd)! } : {}),
       ...(config.run?.failThreshold !== undefined ? { failThreshold: config.run.failThreshold } : {}),
-      signal: controller.signal,
+      signal: stop.signal,
       packageVersion: packageVersion(),
       observer,
     });
@@ -196,10 +184,7 @@ export async function launchRun(flags: RunFlags, env: NodeJS.ProcessEnv = proces
     return outcome.exitCode;
   } finally {
     progress?.stop();
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-      process.off(sig, onSignal);
-      for (const l of previous[sig]) process.on(sig, l as (s: NodeJS.Signals) => void);
-    }
+    stop.restore();
     await models.close();
     await server.stop();
   }

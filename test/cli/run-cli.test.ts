@@ -86,6 +86,29 @@ describe('schemacrew run: bad input stops before anything runs', () => {
   });
 });
 
+describe('schemacrew run: Ctrl-C', () => {
+  it('stops at the next safe point on SIGINT, writes the reports and exits 3', async () => {
+    const runsDir = await mkdtemp(path.join(tmpdir(), 'schemacrew-runs-'));
+    temp.push(runsDir);
+    let sent = false;
+    const child = run(['run', '--runs-dir', runsDir, '--run-id', 'interrupted'], {}, {
+      onStdout: (chunk) => {
+        if (!sent && /^day /m.test(chunk)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    const r = await child.done;
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/stopped \(signal\)/);
+    expect(r.stderr).toMatch(/SIGINT: stopping after the current step/);
+    const report = JSON.parse(await readFile(path.join(runsDir, 'interrupted', 'report.json'), 'utf8'));
+    expect(report.meta.outcome).toBe('stopped');
+    expect(report.entries.length).toBeLessThan(59);
+  }, 120_000);
+});
+
 describe('schemacrew run --continue: killed mid-run, resumed, nothing applied twice or lost', () => {
   it('resumes after SIGKILL and completes the roadmap with each entry in the ledger once', async () => {
     const database = `resume_${randomBytes(4).toString('hex')}`;

@@ -5,7 +5,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadExperiment } from '../../experiment/config.js';
 import { parseFailIf, type FailIf } from '../../experiment/fail-if.js';
 import { runExperiment } from '../../experiment/runner.js';
-import { openServer, stopAllEmbedded } from '../../db/server.js';
+import { openServer } from '../../db/server.js';
+import { takeOverSignals } from '../../db/graceful-stop.js';
 import { DEFAULT_PROMPTS_DIR } from '../../agents/prompts.js';
 import { SchemacrewError, ExitCode } from '../../errors.js';
 
@@ -77,20 +78,7 @@ export async function launchExperiment(file: string, flags: ExperimentFlags, env
   const server = await openServer(databaseUrl ? { databaseUrl } : {});
   // First Ctrl-C: finish no new trial, stop the running ones at their next safe point, write the
   // results so far (resumable); a second one stops the database and exits.
-  const controller = new AbortController();
-  const previous = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      void stopAllEmbedded().finally(() => process.exit(ExitCode.Stopped));
-      return;
-    }
-    log(`\n${sig}: stopping; finished trials are kept, run the same command again to resume`);
-    controller.abort();
-  };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.removeAllListeners(sig);
-    process.on(sig, onSignal);
-  }
+  const stop = takeOverSignals((sig) => log(`\n${sig}: stopping; finished trials are kept, run the same command again to resume`));
   try {
     const outcome = await runExperiment({
       spec,
@@ -103,17 +91,14 @@ export async function launchExperiment(file: string, flags: ExperimentFlags, env
       ...(flags.keepDatabases ? { keepDatabases: true } : {}),
       ...(flags.fresh ? { fresh: true } : {}),
       ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-      signal: controller.signal,
+      signal: stop.signal,
       env,
       out,
       log,
     });
     return outcome.exitCode;
   } finally {
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-      process.off(sig, onSignal);
-      for (const l of previous[sig]) process.on(sig, l as (s: NodeJS.Signals) => void);
-    }
+    stop.restore();
     await server.stop();
   }
 }
