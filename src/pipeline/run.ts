@@ -18,7 +18,8 @@ import { applyMigration, recordUnapplied } from '../db/apply.js';
 import { schemaSummary } from '../db/catalog-summary.js';
 import { syncDefects } from '../db/defects.js';
 import { checkMigration, type Finding, type CheckOptions } from '../checks/engine.js';
-import { decide, type GatePolicy } from '../gate/policy.js';
+import { decide, type GatePolicy, type GateDecision } from '../gate/policy.js';
+import { DEFAULT_WIDE_TABLE_COLUMNS } from '../checks/types.js';
 import { planEntry } from '../plan/planner.js';
 import { ensureParser } from '../plan/shape.js';
 import type { MistakeCatalog } from '../plan/mistakes.js';
@@ -273,7 +274,7 @@ interface EntryContext {
 async function reconcileDefects(admin: pg.Client, db: ScenarioDatabase, ledger: LedgerRow[], opts: RunOptions): Promise<void> {
   const applied = ledger.filter((r) => r.status === 'applied');
   const last = applied[applied.length - 1];
-  const audit = { wideTableColumns: opts.checkConfig?.wideTableColumns ?? 20 };
+  const audit = { wideTableColumns: opts.checkConfig?.wideTableColumns ?? DEFAULT_WIDE_TABLE_COLUMNS };
   await syncDefects(admin, db.schema, last ? last.record : { entryId: 'base', personaId: 'base' }, new Date().toISOString(), audit);
 }
 
@@ -379,7 +380,7 @@ async function processEntry(ctx: EntryContext, entry: RoadmapEntry, position: nu
   });
 
   let final: { migration: MigrationAnswer; findings: Finding[] } | undefined;
-  let decision: ReturnType<typeof decide> = { action: 'reject', reason: 'no rounds ran' };
+  let decision: GateDecision = { action: 'reject', reason: 'no rounds ran' };
   for (let round = 0; round <= opts.gate.maxRevisions; round++) {
     checkStop(ctx);
     phase(round === 0 ? 'write' : 'revise', round);
@@ -475,6 +476,35 @@ async function processEntry(ctx: EntryContext, entry: RoadmapEntry, position: nu
   record.realisedDefects = final ? realised(final.findings) : [];
   record.hazards = final ? realised(final.findings.filter((f) => f.category === 'hazard')) : [];
 
+  await settleEntry(ctx, entry, record, decision, final, () => phase('apply', record.rounds.length - 1));
+  events.emit('entry_finished', {
+    entryId: entry.id,
+    status: record.status,
+    reason: record.reason,
+    planned: plan.defects,
+    realised: record.realisedDefects,
+    reviewerCaught: record.reviewerCaught,
+    tokens: record.tokens,
+    costUsd: record.costUsd,
+    durationMs: record.durationMs,
+  });
+  return record;
+}
+
+/**
+ * The end of an entry: apply an accepted change (and bring the ground truth up to date), or record
+ * why it was not applied. Dry runs record nothing.
+ */
+async function settleEntry(
+  ctx: EntryContext,
+  entry: RoadmapEntry,
+  record: EntryRecord,
+  decision: GateDecision,
+  final: { migration: MigrationAnswer; findings: Finding[] } | undefined,
+  onApply: () => void,
+): Promise<void> {
+  const { opts, events } = ctx;
+  const started = Date.parse(record.startedAt);
   const finish = (status: EntryRecord['status'], reason: string) => {
     record.status = status;
     record.reason = reason;
@@ -487,7 +517,7 @@ async function processEntry(ctx: EntryContext, entry: RoadmapEntry, position: nu
     if (opts.dryRun) {
       finish('planned', `dry run: would apply (${decision.reason})`);
     } else {
-      phase('apply', record.rounds.length - 1);
+      onApply();
       record.appliedSql = { up: final.migration.up_sql, down: final.migration.down_sql };
       finish('applied', decision.reason);
       const outcome = await applyMigration(ctx.db, opts.runId, record);
@@ -495,7 +525,7 @@ async function processEntry(ctx: EntryContext, entry: RoadmapEntry, position: nu
       if (outcome.status === 'applied') {
         record.durationMs = Date.now() - started;
         const sync = await syncDefects(ctx.admin, ctx.db.schema, record, record.finishedAt, {
-          wideTableColumns: opts.checkConfig?.wideTableColumns ?? 20,
+          wideTableColumns: opts.checkConfig?.wideTableColumns ?? DEFAULT_WIDE_TABLE_COLUMNS,
         });
         events.emit('ground_truth', { entryId: entry.id, landed: sync.landed.map((d) => d.id), fixed: sync.fixed });
       } else if (outcome.status === 'failed') {
@@ -515,16 +545,4 @@ async function processEntry(ctx: EntryContext, entry: RoadmapEntry, position: nu
     record.hazards = [];
     if (!opts.dryRun) await recordUnapplied(ctx.db, opts.runId, record, status);
   }
-  events.emit('entry_finished', {
-    entryId: entry.id,
-    status: record.status,
-    reason: record.reason,
-    planned: plan.defects,
-    realised: record.realisedDefects,
-    reviewerCaught: record.reviewerCaught,
-    tokens: record.tokens,
-    costUsd: record.costUsd,
-    durationMs: record.durationMs,
-  });
-  return record;
 }
