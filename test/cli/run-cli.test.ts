@@ -86,6 +86,26 @@ describe('schemacrew run: bad input stops before anything runs', () => {
   });
 });
 
+describe('schemacrew run --data-dir: an embedded cluster kept between runs', () => {
+  it('continues where the previous run stopped, and --entries 0 only rewrites the answer key', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'schemacrew-data-'));
+    temp.push(dir);
+    const runsDir = path.join(dir, 'runs');
+    const common = ['run', '--data-dir', path.join(dir, 'pg'), '--continue', '--runs-dir', runsDir, '--quiet'];
+    const first = await run([...common, '--entries', '2', '--run-id', 'n1']).done;
+    expect(first.code, first.stderr).toBe(0);
+    const second = await run([...common, '--entries', '1', '--run-id', 'n2']).done;
+    expect(second.code, second.stderr).toBe(0);
+    const n2 = JSON.parse(await readFile(path.join(runsDir, 'n2', 'report.json'), 'utf8'));
+    expect(n2.entries.map((e: { entryId: string }) => e.entryId)).toEqual(['day-03']);
+    const key = await run([...common, '--entries', '0', '--run-id', 'n3']).done;
+    expect(key.code, key.stderr).toBe(0);
+    const expected = JSON.parse(await readFile(path.join(runsDir, 'n3', 'expected-findings.json'), 'utf8'));
+    // Day 2's unindexed issue_id and user_id, Day 3's TEXT flag: all landed on earlier nights.
+    expect(expected.live.map((d: { entryId: string }) => d.entryId).sort()).toEqual(['day-02', 'day-02', 'day-03']);
+  }, 120_000);
+});
+
 describe('schemacrew run: Ctrl-C', () => {
   it('stops at the next safe point on SIGINT, writes the reports and exits 3', async () => {
     const runsDir = await mkdtemp(path.join(tmpdir(), 'schemacrew-runs-'));
