@@ -8,10 +8,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadScenario, scenarioDir } from '../../src/scenario/scenario.js';
-import { runRoadmap, type RunOutcome } from '../../src/pipeline/run.js';
-import { PromptLibrary } from '../../src/agents/prompts.js';
-import { loadMistakeCatalog } from '../../src/plan/mistakes.js';
-import { DEFAULT_GATE_POLICY } from '../../src/gate/policy.js';
+import type { RunOutcome } from '../../src/pipeline/run.js';
+import { runPipeline } from '../helpers/run.js';
 import { dropDatabase, withClient } from '../../src/db/sandbox.js';
 import { buildModels } from '../../src/pipeline/models.js';
 import { testServer } from '../helpers/scenario.js';
@@ -33,21 +31,7 @@ async function replayRun(runId: string): Promise<{ outcome: RunOutcome; ledger: 
     scenario,
   });
   try {
-    const outcome = await runRoadmap({
-      scenario,
-      server,
-      database,
-      mode: 'fresh',
-      seed: 42,
-      runId,
-      runsDir,
-      writer: models.writer,
-      reviewer: models.reviewer,
-      prompts: await PromptLibrary.load(path.resolve('prompts')),
-      mistakes: await loadMistakeCatalog(path.resolve('prompts')),
-      gate: DEFAULT_GATE_POLICY,
-      packageVersion: 'test',
-    });
+    const outcome = await runPipeline({ scenario, database, runsDir, runId, writer: models.writer, reviewer: models.reviewer });
     const ledger = await withClient(server.urlFor(database), async (c) =>
       (
         await c.query(

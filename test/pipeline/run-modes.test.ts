@@ -4,11 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { runRoadmap } from '../../src/pipeline/run.js';
+import { runPipeline } from '../helpers/run.js';
+import type { RunOptions } from '../../src/pipeline/run.js';
 import { ScriptedProvider } from '../../src/llm/providers/scripted.js';
-import { PromptLibrary } from '../../src/agents/prompts.js';
-import { loadMistakeCatalog } from '../../src/plan/mistakes.js';
-import { DEFAULT_GATE_POLICY } from '../../src/gate/policy.js';
 import { dropDatabase, withClient } from '../../src/db/sandbox.js';
 import type { LlmProvider, LlmRequest, LlmResult } from '../../src/llm/types.js';
 import { testServer, tinyScenario } from '../helpers/scenario.js';
@@ -39,28 +37,12 @@ class PricedProvider implements LlmProvider {
   }
 }
 
-async function run(extra: Partial<Parameters<typeof runRoadmap>[0]> & { provider?: LlmProvider } = {}) {
+async function run(extra: Partial<RunOptions> & { provider?: LlmProvider } = {}) {
   const database = `modes_${randomBytes(4).toString('hex')}`;
   databases.push(database);
   const runsDir = await mkdtemp(path.join(tmpdir(), 'schemacrew-modes-'));
   cleanup.push(runsDir);
-  const provider = extra.provider ?? new ScriptedProvider(scenario.roadmap);
-  const outcome = await runRoadmap({
-    scenario,
-    server,
-    database,
-    mode: 'fresh',
-    seed: 1,
-    runId: 'modes',
-    runsDir,
-    writer: { provider, model: 'm' },
-    reviewer: { provider, model: 'm' },
-    prompts: await PromptLibrary.load(path.resolve('prompts')),
-    mistakes: await loadMistakeCatalog(path.resolve('prompts')),
-    gate: DEFAULT_GATE_POLICY,
-    packageVersion: 'test',
-    ...extra,
-  });
+  const outcome = await runPipeline({ scenario, database, runsDir, seed: 1, runId: 'modes', provider: new ScriptedProvider(scenario.roadmap), ...extra });
   const ledger = await withClient(server.urlFor(database), async (c) => (await c.query('select entry_id, status from schemacrew.ledger order by entry_index')).rows);
   const tags = await withClient(server.urlFor(database), async (c) => (await c.query(`select to_regclass('app.tags') as t`)).rows[0].t);
   return { outcome, ledger, tags };

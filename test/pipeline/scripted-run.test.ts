@@ -6,11 +6,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadScenario, scenarioDir } from '../../src/scenario/scenario.js';
-import { runRoadmap, type RunOutcome } from '../../src/pipeline/run.js';
+import type { RunOutcome } from '../../src/pipeline/run.js';
+import { runPipeline } from '../helpers/run.js';
 import { ScriptedProvider } from '../../src/llm/providers/scripted.js';
-import { PromptLibrary } from '../../src/agents/prompts.js';
-import { loadMistakeCatalog } from '../../src/plan/mistakes.js';
-import { DEFAULT_GATE_POLICY } from '../../src/gate/policy.js';
 import { dropDatabase } from '../../src/db/sandbox.js';
 import { EventLog } from '../../src/report/events.js';
 import { HAZARD_RULES } from '../../src/checks/categories.js';
@@ -27,22 +25,7 @@ let admin: pg.Client;
 beforeAll(async () => {
   scenario = await loadScenario(scenarioDir('taskpilot'));
   runsDir = await mkdtemp(path.join(tmpdir(), 'schemacrew-runs-'));
-  const provider = new ScriptedProvider(scenario.roadmap);
-  outcome = await runRoadmap({
-    scenario,
-    server,
-    database,
-    mode: 'fresh',
-    seed: 42,
-    runId: 'scripted-e2e',
-    runsDir,
-    writer: { provider, model: 'scripted' },
-    reviewer: { provider, model: 'scripted' },
-    prompts: await PromptLibrary.load(path.resolve('prompts')),
-    mistakes: await loadMistakeCatalog(path.resolve('prompts')),
-    gate: DEFAULT_GATE_POLICY,
-    packageVersion: 'test',
-  });
+  outcome = await runPipeline({ scenario, database, runsDir, runId: 'scripted-e2e', provider: new ScriptedProvider(scenario.roadmap) });
   admin = new pg.Client({ connectionString: server.urlFor(database) });
   await admin.connect();
 }, 240_000);
