@@ -2,10 +2,7 @@
 // mistakes with them. It is read from the rules folder (one file per rule, src/checks/rules/<id>.ts),
 // so adding a rule adds its id here without touching this file.
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const RULES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'checks', 'rules');
+import { RULES_DIR } from '../checks/registry.js';
 
 export const KNOWN_RULE_IDS: readonly string[] = readdirSync(RULES_DIR)
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.cases.ts') && !f.endsWith('.d.ts'))

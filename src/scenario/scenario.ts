@@ -2,16 +2,16 @@
 // Adding a scenario or a persona means adding files; nothing here knows any scenario by name.
 import { access, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { repoRoot } from '../paths.js';
 import type { Persona, Scenario } from './types.js';
 import { loadCast, loadPersona } from './personas.js';
 import { parseRoadmap } from './roadmap.js';
 import { lineOf, parseYamlInput, validateYaml, type YamlInput } from './yaml-input.js';
 
 /** The project root: two levels above this file (src/scenario or dist/scenario). */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PROJECT_ROOT = repoRoot();
 export const SCENARIOS_DIR = path.join(PROJECT_ROOT, 'roadmap');
 export const AGENTS_DIR = path.join(PROJECT_ROOT, 'agents');
 

@@ -2,22 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { InputError } from '../../src/errors.js';
+import { rejects } from '../helpers/errors.js';
 import { loadCast, loadPersona, parsePersona } from '../../src/scenario/personas.js';
 import { isKnownRuleId } from '../../src/scenario/rule-ids.js';
 import { AGENTS_DIR } from '../../src/scenario/scenario.js';
 
 const ENGINEERS = ['alex', 'sam', 'jordan', 'database-engineer', 'data-engineer'];
 
-async function rejects(p: Promise<unknown>): Promise<InputError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('the cast in agents/', () => {
   it('loads every engineer with the documented error rates', async () => {

@@ -2,18 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { InputError } from '../../src/errors.js';
+import { rejects } from '../helpers/errors.js';
 import { AGENTS_DIR, PROJECT_ROOT, listScenarios, loadScenario, scenarioDir } from '../../src/scenario/scenario.js';
 
-async function rejects(p: Promise<unknown>): Promise<InputError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('loadScenario on taskpilot', () => {
   it('loads the scenario, its files, cast and reviewer', async () => {
