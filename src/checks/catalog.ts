@@ -2,6 +2,7 @@
 // after the migration, and a cheap probe after each statement (locks taken, relations rewritten,
 // objects created), all inside the check transaction.
 import type pg from 'pg';
+import { quoteIdent } from './parse.js';
 
 export interface RelInfo {
   oid: number;
@@ -444,7 +445,7 @@ export async function countRows(client: pg.Client, rels: RelInfo[]): Promise<{ r
   }
   if (toCount.length) {
     const parts = toCount.map(
-      (r, i) => `(SELECT ${i} AS i, count(*) AS n FROM (SELECT 1 FROM ${quote(r.schema)}.${quote(r.name)} LIMIT 1000001) s)`,
+      (r, i) => `(SELECT ${i} AS i, count(*) AS n FROM (SELECT 1 FROM ${quoteIdent(r.schema)}.${quoteIdent(r.name)} LIMIT 1000001) s)`,
     );
     // In a savepoint: a failure (privileges, a matview never populated) must not abort the check transaction.
     await client.query('SAVEPOINT schemacrew_count');
@@ -457,9 +458,5 @@ export async function countRows(client: pg.Client, rels: RelInfo[]): Promise<{ r
     }
   }
   return { rows: out, counted: toCount.map((r) => r.oid) };
-}
-
-function quote(id: string): string {
-  return `"${id.replace(/"/g, '""')}"`;
 }
 

@@ -282,8 +282,14 @@ function runPlan(type: string, node: AstNode): RunPlan {
   }
 }
 
+/**
+ * An identifier as Postgres's quote_ident would write it: bare when it is lower-case, simple and not
+ * a keyword that needs quoting (the real scanner says which: `user`, `order` and `interval` do, `name`
+ * does not), quoted otherwise.
+ */
 export function quoteIdent(s: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`;
+  const bare = /^[a-z_][a-z0-9_$]*$/.test(s) && (scanSync(s).tokens?.[0]?.keywordKind ?? 0) <= 1;
+  return bare ? s : `"${s.replace(/"/g, '""')}"`;
 }
 
 /** Removes the first CONCURRENTLY keyword token (and one following space) from a statement. */

@@ -6,6 +6,7 @@ import type { Scenario } from '../scenario/types.js';
 import type { DatabaseServer } from './server.js';
 import { SchemacrewError, ExitCode } from '../errors.js';
 import { LEDGER_DDL } from './ledger.js';
+import { quoteIdent } from '../checks/parse.js';
 
 export const SANDBOX_ROLE = 'schemacrew_sandbox';
 
@@ -27,9 +28,7 @@ export interface ScenarioDatabase {
   schema: string;
 }
 
-export function quoteIdent(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
-}
+export { quoteIdent };
 
 function quoteLiteral(value: string): string {
   return "'" + value.replace(/'/g, "''") + "'";

@@ -212,3 +212,16 @@ describe('splitStatements', () => {
     expect(() => splitStatements('CREATE TABLEx t ();')).toThrow(/syntax error at 1:8/);
   });
 });
+
+describe('quoteIdent', () => {
+  it('leaves plain names bare and quotes what Postgres would misread', async () => {
+    const { quoteIdent } = await import('../../src/checks/parse.js');
+    expect(quoteIdent('time_entries')).toBe('time_entries');
+    expect(quoteIdent('name')).toBe('name');
+    expect(quoteIdent('user')).toBe('"user"');
+    expect(quoteIdent('order')).toBe('"order"');
+    expect(quoteIdent('interval')).toBe('"interval"');
+    expect(quoteIdent('Mixed')).toBe('"Mixed"');
+    expect(quoteIdent('we"ird')).toBe('"we""ird"');
+  });
+});
